@@ -1,0 +1,50 @@
+package io.herald;
+
+import io.herald.http.HttpConfig;
+import io.herald.http.HttpVerticle;
+import io.herald.store.StoreConfig;
+import io.herald.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One Herald node on a Vert.x instance: deploys the verticles in dependency order (store, then
+ * http) and undeploys them in reverse, so requests in flight finish before the store closes.
+ */
+public final class Herald {
+
+  private final Vertx vertx;
+  private final String storeDeployment;
+  private final String httpDeployment;
+  private final int port;
+
+  private Herald(Vertx vertx, String storeDeployment, String httpDeployment, int port) {
+    this.vertx = vertx;
+    this.storeDeployment = storeDeployment;
+    this.httpDeployment = httpDeployment;
+    this.port = port;
+  }
+
+  public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
+    AtomicReference<String> storeId = new AtomicReference<>();
+    return vertx.deployVerticle(new StoreVerticle(store))
+        .compose(id -> {
+          storeId.set(id);
+          return vertx.deployVerticle(() -> new HttpVerticle(http), new DeploymentOptions().setInstances(http.instances()));
+        })
+        .map(httpId -> new Herald(vertx, storeId.get(), httpId, http.port()));
+  }
+
+  /** The HTTP port this node listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** Stops taking requests, lets those in flight finish, then stops the store. */
+  public Future<Void> stop() {
+    return vertx.undeploy(httpDeployment).eventually(() -> vertx.undeploy(storeDeployment));
+  }
+}

@@ -1,0 +1,24 @@
+package io.herald.bus;
+
+/**
+ * Every event-bus address Herald uses. Commands are {@code herald.<feature>.<verb>} (request/reply,
+ * node-local), events {@code herald.<feature>.<pastTense>} (publish).
+ */
+public final class Addresses {
+
+  /** http → store. Body {type, resource}. Reply {resource, versionId, interaction}. */
+  public static final String STORE_CREATE = "herald.store.create";
+  /** http → store. Body {type, id, resource, ifMatch?}. Reply {resource, versionId, interaction}. */
+  public static final String STORE_UPDATE = "herald.store.update";
+  /** http → store. Body {type, id, ifMatch?}. Reply {versionId}. */
+  public static final String STORE_DELETE = "herald.store.delete";
+  /** http → store. Body {type, id, versionId?}. Reply {resource, versionId, lastUpdated}. */
+  public static final String STORE_READ = "herald.store.read";
+  /** http → store. Body {type?, id?, params: {name: [values]}}. Reply {entries[], more}. */
+  public static final String STORE_HISTORY = "herald.store.history";
+  /** http → store. Body {type, params: {name: [values]}}. Reply {resources[], total?, nextAfterId?}. */
+  public static final String STORE_SEARCH = "herald.store.search";
+
+  private Addresses() {
+  }
+}

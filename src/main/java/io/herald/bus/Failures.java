@@ -1,0 +1,22 @@
+package io.herald.bus;
+
+/**
+ * Failure codes for {@code message.fail(code, text)}. Fixed numbers, part of the bus contract;
+ * the HTTP layer maps each to a status code in one place ({@code io.herald.http.Errors}).
+ */
+public final class Failures {
+
+  /** The request is malformed or names something unsupported; the text says what. */
+  public static final int INVALID = 1;
+  /** No such resource or version. */
+  public static final int NOT_FOUND = 2;
+  /** The resource is deleted. */
+  public static final int GONE = 3;
+  /** {@code If-Match} names a version that is not the current one. */
+  public static final int PRECONDITION_FAILED = 4;
+  /** The store could not do its work (database unreachable, unexpected SQL error). */
+  public static final int STORE_ERROR = 5;
+
+  private Failures() {
+  }
+}

@@ -1,0 +1,91 @@
+package io.herald.http;
+
+import io.herald.bus.Failures;
+import io.herald.fhir.OperationOutcomes;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Turns every failure into a status code and an OperationOutcome, in one place. */
+final class Errors {
+
+  private static final Logger LOG = Logger.getLogger(Errors.class.getName());
+
+  private Errors() {
+  }
+
+  /** A request the client got wrong; thrown by handlers, answered by {@link #send}. */
+  static final class ClientError extends RuntimeException {
+    final int status;
+    final String code;
+
+    ClientError(int status, String code, String message) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  static ClientError invalid(String message) {
+    return new ClientError(400, "invalid", message);
+  }
+
+  static ClientError structure(String message) {
+    return new ClientError(400, "structure", message);
+  }
+
+  static ClientError notFound(String message) {
+    return new ClientError(404, "not-found", message);
+  }
+
+  /** Answers a failed request: client errors as they are, bus failures by their code, the rest as 500. */
+  static void send(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof ClientError e) {
+      respond(ctx, e.status, e.code, e.getMessage());
+    } else if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      switch (reply.failureCode()) {
+        case Failures.INVALID -> respond(ctx, 400, "invalid", reply.getMessage());
+        case Failures.NOT_FOUND -> respond(ctx, 404, "not-found", reply.getMessage());
+        case Failures.GONE -> respond(ctx, 410, "deleted", reply.getMessage());
+        case Failures.PRECONDITION_FAILED -> respond(ctx, 412, "conflict", reply.getMessage());
+        default -> respond(ctx, 500, "exception", reply.getMessage());
+      }
+    } else if (failure instanceof ReplyException reply) {
+      respond(ctx, 503, "transient", "The store did not answer (" + reply.failureType() + "): " + reply.getMessage());
+    } else {
+      LOG.log(Level.SEVERE, "Unexpected failure on " + ctx.request().method() + " " + ctx.request().uri(), failure);
+      respond(ctx, 500, "exception", "Internal error: " + failure);
+    }
+  }
+
+  /** The router's own failures: no route, wrong method, body too large, wrong content type. */
+  static void routerFailure(RoutingContext ctx, long bodyLimit) {
+    if (ctx.failure() != null && !(ctx.failure() instanceof io.vertx.ext.web.handler.HttpException)) {
+      send(ctx, ctx.failure());
+      return;
+    }
+    int status = ctx.statusCode();
+    var request = ctx.request();
+    switch (status) {
+      case 404 -> respond(ctx, 404, "not-found", "No route for " + request.method() + " " + request.path());
+      case 405 -> respond(ctx, 405, "not-supported", "Method " + request.method() + " is not allowed on " + request.path());
+      case 413 -> respond(ctx, 413, "too-long", "Request body is larger than the limit of " + bodyLimit + " bytes");
+      case 415 -> respond(ctx, 415, "not-supported", "Content-Type '" + request.getHeader("Content-Type")
+          + "' is not supported; send application/fhir+json or application/json");
+      case 400 -> respond(ctx, 400, "invalid", "Bad request: " + (ctx.failure() == null ? "malformed" : ctx.failure().getMessage()));
+      default -> respond(ctx, status < 400 ? 500 : status, "exception",
+          ctx.failure() == null ? "Request failed with status " + status : ctx.failure().getMessage());
+    }
+  }
+
+  private static void respond(RoutingContext ctx, int status, String code, String diagnostics) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    Responses.json(ctx, status, OperationOutcomes.error(code, diagnostics));
+  }
+}

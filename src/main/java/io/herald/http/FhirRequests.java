@@ -1,0 +1,106 @@
+package io.herald.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.regex.Pattern;
+
+/** Validation of what a FHIR request carries: type and id in the path, the body, If-Match. */
+final class FhirRequests {
+
+  static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final Pattern ETAG = Pattern.compile("(W/)?\"(\\d{1,18})\"|(\\d{1,18})");
+
+  private FhirRequests() {
+  }
+
+  /** The resource type from the path; one that cannot be a type names no route (404). */
+  static String type(RoutingContext ctx) {
+    String type = ctx.pathParam("type");
+    if (!TYPE.matcher(type).matches()) {
+      throw Errors.notFound("'" + type + "' is not a resource type: types match [A-Z][A-Za-z0-9]{0,63}");
+    }
+    return type;
+  }
+
+  static String id(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!ID.matcher(id).matches()) {
+      throw Errors.invalid("'" + id + "' is not a valid id: ids are 1 to 64 of A-Z a-z 0-9 - .");
+    }
+    return id;
+  }
+
+  static long versionId(RoutingContext ctx) {
+    String vid = ctx.pathParam("vid");
+    try {
+      long v = Long.parseLong(vid);
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw Errors.invalid("'" + vid + "' is not a version id: version ids are positive whole numbers");
+  }
+
+  /** The body as a resource of {@code type}: a JSON object whose resourceType matches the URL. */
+  static JsonObject resource(RoutingContext ctx, String type) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw Errors.structure("The request has no body; expected a " + type + " resource as JSON");
+    }
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw Errors.structure("The body is not valid JSON: " + e.getMessage());
+    }
+    if (!(parsed instanceof JsonObject resource)) {
+      throw Errors.structure("The body must be a JSON object (a FHIR resource), not " + kind(parsed));
+    }
+    Object resourceType = resource.getValue("resourceType");
+    if (!(resourceType instanceof String)) {
+      throw Errors.invalid("The resource has no resourceType string; expected \"resourceType\": \"" + type + "\"");
+    }
+    if (!resourceType.equals(type)) {
+      throw Errors.invalid("resourceType '" + resourceType + "' does not match the URL, which names " + type);
+    }
+    Object meta = resource.getValue("meta");
+    if (meta != null && !(meta instanceof JsonObject)) {
+      throw Errors.invalid("meta must be a JSON object");
+    }
+    Object id = resource.getValue("id");
+    if (id != null && !(id instanceof String)) {
+      throw Errors.invalid("id must be a string");
+    }
+    return resource;
+  }
+
+  /** The version named by {@code If-Match} ({@code W/"3"}), or null without the header. */
+  static Long ifMatch(RoutingContext ctx) {
+    String header = ctx.request().getHeader("If-Match");
+    if (header == null) {
+      return null;
+    }
+    var m = ETAG.matcher(header.trim());
+    if (!m.matches()) {
+      throw Errors.invalid("If-Match '" + header + "' is not a version ETag such as W/\"3\"");
+    }
+    return Long.parseLong(m.group(2) != null ? m.group(2) : m.group(3));
+  }
+
+  private static String kind(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof io.vertx.core.json.JsonArray) {
+      return "an array";
+    }
+    return value instanceof String ? "a string" : value instanceof Boolean ? "a boolean" : "a number";
+  }
+}

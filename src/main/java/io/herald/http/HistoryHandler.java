@@ -1,0 +1,62 @@
+package io.herald.http;
+
+import io.herald.bus.Addresses;
+import io.herald.fhir.Bundles;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code _history} of the system, a type or an instance: Bundles of type history, newest first. */
+final class HistoryHandler {
+
+  private final StoreClient store;
+
+  HistoryHandler(StoreClient store) {
+    this.store = store;
+  }
+
+  void system(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> history(ctx, null, null));
+  }
+
+  void type(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> history(ctx, FhirRequests.type(ctx), null));
+  }
+
+  void instance(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> history(ctx, FhirRequests.type(ctx), FhirRequests.id(ctx)));
+  }
+
+  private io.vertx.core.Future<?> history(RoutingContext ctx, String type, String id) {
+    JsonObject command = new JsonObject().put("type", type).put("id", id)
+        .put("params", QueryParams.toJson(ctx.queryParams()));
+    return store.request(Addresses.STORE_HISTORY, command).map(reply -> {
+      String base = Responses.base(ctx);
+      JsonArray entries = new JsonArray();
+      JsonArray rows = reply.getJsonArray("entries");
+      for (int i = 0; i < rows.size(); i++) {
+        JsonObject row = rows.getJsonObject(i);
+        String ref = row.getString("type") + "/" + row.getString("id");
+        String interaction = row.getString("interaction");
+        boolean delete = interaction.equals("delete");
+        entries.add(Bundles.historyEntry(base + "/fhir/" + ref, delete ? null : row.getJsonObject("resource"),
+            switch (interaction) {
+              case "create" -> "POST";
+              case "update" -> "PUT";
+              default -> "DELETE";
+            },
+            interaction.equals("create") ? row.getString("type") : ref,
+            interaction.equals("create") ? "201 Created" : delete ? "204 No Content" : "200 OK",
+            row.getLong("versionId"), row.getString("lastUpdated")));
+      }
+      String self = base + ctx.request().uri();
+      String next = null;
+      if (reply.getBoolean("more")) {
+        long last = rows.getJsonObject(rows.size() - 1).getLong("versionId");
+        next = base + ctx.request().path() + "?" + QueryParams.withCursor(ctx.queryParams(), Long.toString(last));
+      }
+      Responses.json(ctx, 200, Bundles.bundle("history", self, next, entries));
+      return reply;
+    });
+  }
+}

@@ -1,0 +1,99 @@
+package io.herald.http;
+
+import io.herald.bus.Addresses;
+import io.herald.bus.Failures;
+import io.herald.fhir.OperationOutcomes;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** create, read, vread, update-or-create and delete of one resource. */
+final class ResourceHandler {
+
+  private final StoreClient store;
+
+  ResourceHandler(StoreClient store) {
+    this.store = store;
+  }
+
+  void create(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> {
+      String type = FhirRequests.type(ctx);
+      JsonObject resource = FhirRequests.resource(ctx, type);
+      resource.remove("id");   // FHIR create: a client-supplied id is ignored
+      return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", resource))
+          .map(reply -> {
+            String id = reply.getJsonObject("resource").getString("id");
+            Responses.resource(ctx, 201, reply, type, id, true);
+            return reply;
+          });
+    });
+  }
+
+  void read(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> {
+      String type = FhirRequests.type(ctx);
+      String id = FhirRequests.id(ctx);
+      return store.request(Addresses.STORE_READ, new JsonObject().put("type", type).put("id", id))
+          .map(reply -> {
+            Responses.resource(ctx, 200, reply, type, id, false);
+            return reply;
+          });
+    });
+  }
+
+  void readVersion(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> {
+      String type = FhirRequests.type(ctx);
+      String id = FhirRequests.id(ctx);
+      long versionId = FhirRequests.versionId(ctx);
+      return store.request(Addresses.STORE_READ, new JsonObject().put("type", type).put("id", id).put("versionId", versionId))
+          .map(reply -> {
+            Responses.resource(ctx, 200, reply, type, id, false);
+            return reply;
+          });
+    });
+  }
+
+  void update(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> {
+      String type = FhirRequests.type(ctx);
+      String id = FhirRequests.id(ctx);
+      JsonObject resource = FhirRequests.resource(ctx, type);
+      String bodyId = resource.getString("id");
+      if (bodyId == null) {
+        throw Errors.invalid("The resource has no id; on update it must carry the id of the URL, '" + id + "'");
+      }
+      if (!bodyId.equals(id)) {
+        throw Errors.invalid("The resource id '" + bodyId + "' does not match the URL, which names '" + id + "'");
+      }
+      JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", resource)
+          .put("ifMatch", FhirRequests.ifMatch(ctx));
+      return store.request(Addresses.STORE_UPDATE, command).map(reply -> {
+        boolean created = "create".equals(reply.getString("interaction"));
+        Responses.resource(ctx, created ? 201 : 200, reply, type, id, created);
+        return reply;
+      });
+    });
+  }
+
+  void delete(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> {
+      String type = FhirRequests.type(ctx);
+      String id = FhirRequests.id(ctx);
+      JsonObject command = new JsonObject().put("type", type).put("id", id).put("ifMatch", FhirRequests.ifMatch(ctx));
+      return store.request(Addresses.STORE_DELETE, command).map(reply -> {
+        Responses.resource(ctx, 200, reply, type, id, false);
+        return reply;
+      }).recover(failure -> {
+        if (failure instanceof ReplyException r && r.failureCode() == Failures.GONE) {
+          // Deleting what is already deleted changes nothing and is not an error (FHIR: delete is idempotent).
+          Responses.json(ctx, 200, OperationOutcomes.information(r.getMessage() + "; nothing changed"));
+          return Future.succeededFuture();
+        }
+        return Future.failedFuture(failure);
+      });
+    });
+  }
+}

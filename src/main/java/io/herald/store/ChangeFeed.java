@@ -1,0 +1,70 @@
+package io.herald.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The change feed: every committed change, in versionId order, none skipped.
+ *
+ * <p>{@link #after} reads changes after a cursor; {@link #listen} wakes a reader when a change
+ * commits. A wake-up carries no data and may be lost (reconnect, restart): the reader always
+ * re-reads from its own cursor, so a lost wake-up delays a change, never loses it.
+ */
+public final class ChangeFeed {
+
+  /** The LISTEN/NOTIFY channel the store signals after each commit. */
+  public static final String CHANNEL = "herald_change";
+
+  private final Pool pool;
+
+  public ChangeFeed(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Up to {@code limit} changes with versionId greater than {@code versionId}, ascending.
+   *
+   * @return the changes, and whether more are already committed but not yet readable (a
+   *     transaction that started earlier is still running): read again shortly.
+   */
+  public Future<Batch> after(long versionId, int limit) {
+    return pool.preparedQuery(SqlQueries.FEED).execute(Tuple.of(versionId, limit)).map(rows -> {
+      List<Change> changes = new ArrayList<>(rows.size());
+      boolean held = false;
+      for (Row row : rows) {
+        if (!row.getBoolean("settled")) {
+          held = true;   // later rows are not readable yet either
+          break;
+        }
+        changes.add(new Change(row.getLong("version_id"), row.getString("type"), row.getString("id"),
+            row.getString("interaction"), row.getOffsetDateTime("changed_at"), row.getJsonObject("content")));
+      }
+      return new Batch(changes, held, changes.size() == limit);
+    });
+  }
+
+  /**
+   * Calls {@code onCommit} whenever a change commits, on any node, and once each time the
+   * connection is (re)established, since wake-ups sent while it was down are lost.
+   */
+  public static Future<PgSubscriber> listen(Vertx vertx, PgConnectOptions options, Runnable onCommit) {
+    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempts -> 200L);
+    subscriber.channel(CHANNEL).subscribeHandler(v -> onCommit.run()).handler(payload -> onCommit.run());
+    return subscriber.connect().map(subscriber);
+  }
+
+  /**
+   * @param held a change after these is committed, or being committed, but not readable yet
+   * @param full the batch reached its limit: more may be readable at once
+   */
+  public record Batch(List<Change> changes, boolean held, boolean full) {
+  }
+}

@@ -1,0 +1,174 @@
+package io.herald.store;
+
+import io.herald.bus.Failures;
+import io.herald.criteria.SearchRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+/**
+ * Resources in PostgreSQL: writes through {@code herald_write} (one transaction each), reads,
+ * history and search. Replies are the JSON bodies of the store's bus addresses.
+ */
+final class ResourceStore {
+
+  static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+  private static final OffsetDateTime EPOCH = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+  private final Pool pool;
+  private final Runnable committed;
+
+  /** @param committed called after every committed write (the change-feed wake-up) */
+  ResourceStore(Pool pool, Runnable committed) {
+    this.pool = pool;
+    this.committed = committed;
+  }
+
+  Future<JsonObject> create(String type, JsonObject resource) {
+    String id = UUID.randomUUID().toString();
+    return write(type, id, "create", resource.put("id", id), null);
+  }
+
+  Future<JsonObject> update(String type, String id, JsonObject resource, Long ifMatch) {
+    return write(type, id, "update", resource, ifMatch);
+  }
+
+  Future<JsonObject> delete(String type, String id, Long ifMatch) {
+    return write(type, id, "delete", null, ifMatch);
+  }
+
+  private Future<JsonObject> write(String type, String id, String op, JsonObject resource, Long ifMatch) {
+    Tuple args = Tuple.of(type, id, op, resource == null ? null : resource.encode(), ifMatch);
+    return pool.preparedQuery(SqlQueries.WRITE).execute(args).map(rows -> {
+      Row row = rows.iterator().next();
+      String outcome = row.getString("outcome");
+      Long current = row.getLong("current_version");
+      switch (outcome) {
+        case "precondition-failed" -> throw new StoreFailure(Failures.PRECONDITION_FAILED,
+            "If-Match expects version " + ifMatch + " of " + type + "/" + id + ", but "
+                + (current == null ? "it does not exist" : "the current version is " + current));
+        case "not-found" -> throw new StoreFailure(Failures.NOT_FOUND, type + "/" + id + " does not exist");
+        case "gone" -> throw new StoreFailure(Failures.GONE, type + "/" + id + " is already deleted");
+        default -> {
+          committed.run();
+          JsonObject meta = row.getJsonObject("meta");
+          JsonObject reply = new JsonObject().put("interaction", outcome)
+              .put("versionId", row.getLong("version_id")).put("lastUpdated", meta.getString("lastUpdated"));
+          if (resource != null) {
+            JsonObject m = resource.getJsonObject("meta", new JsonObject()).mergeIn(meta);
+            reply.put("resource", resource.put("meta", m));
+          }
+          return reply;
+        }
+      }
+    });
+  }
+
+  Future<JsonObject> read(String type, String id) {
+    return pool.preparedQuery(SqlQueries.READ).execute(Tuple.of(type, id)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new StoreFailure(Failures.NOT_FOUND, type + "/" + id + " does not exist");
+      }
+      Row row = rows.iterator().next();
+      if (row.getBoolean("deleted")) {
+        throw new StoreFailure(Failures.GONE, type + "/" + id + " was deleted (version " + row.getLong("version_id") + ")");
+      }
+      return new JsonObject().put("resource", row.getJsonObject("content"))
+          .put("versionId", row.getLong("version_id")).put("lastUpdated", format(row.getOffsetDateTime("last_updated")));
+    });
+  }
+
+  Future<JsonObject> readVersion(String type, String id, long versionId) {
+    return pool.preparedQuery(SqlQueries.READ_VERSION).execute(Tuple.of(versionId, type, id)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new StoreFailure(Failures.NOT_FOUND, "Version " + versionId + " of " + type + "/" + id + " does not exist");
+      }
+      Row row = rows.iterator().next();
+      if ("delete".equals(row.getString("interaction"))) {
+        throw new StoreFailure(Failures.GONE, "Version " + versionId + " of " + type + "/" + id + " is its deletion");
+      }
+      return new JsonObject().put("resource", row.getJsonObject("content"))
+          .put("versionId", versionId).put("lastUpdated", format(row.getOffsetDateTime("last_updated")));
+    });
+  }
+
+  /**
+   * History, newest first. {@code type} and {@code id} may be null (system or type history).
+   * {@code before}: only versions older than this one (the paging cursor).
+   */
+  Future<JsonObject> history(String type, String id, HistoryQuery query) {
+    OffsetDateTime from = query.since() == null ? EPOCH : query.since();
+    long before = query.before();
+    int count = query.count();
+    Future<RowSet<Row>> rows;
+    if (type == null) {
+      rows = pool.preparedQuery(SqlQueries.HISTORY_SYSTEM).execute(Tuple.of(before, from, count + 1));
+    } else if (id == null) {
+      rows = pool.preparedQuery(SqlQueries.HISTORY_TYPE).execute(Tuple.of(type, before, from, count + 1));
+    } else {
+      rows = pool.preparedQuery(SqlQueries.HISTORY_INSTANCE).execute(Tuple.of(type, id, before, from, count + 1))
+          .compose(found -> found.size() > 0 || before != Long.MAX_VALUE ? Future.succeededFuture(found)
+              : pool.preparedQuery(SqlQueries.EXISTS).execute(Tuple.of(type, id)).map(exists -> {
+                if (exists.size() == 0) {
+                  throw new StoreFailure(Failures.NOT_FOUND, type + "/" + id + " does not exist");
+                }
+                return found;
+              }));
+    }
+    return rows.map(found -> {
+      JsonArray entries = new JsonArray();
+      for (Row row : found) {
+        if (entries.size() == count) {
+          break;
+        }
+        entries.add(new JsonObject().put("versionId", row.getLong("version_id"))
+            .put("type", row.getString("type")).put("id", row.getString("id"))
+            .put("interaction", row.getString("interaction"))
+            .put("lastUpdated", format(row.getOffsetDateTime("last_updated")))
+            .put("resource", row.getJsonObject("content")));
+      }
+      return new JsonObject().put("entries", entries).put("more", found.size() > count);
+    });
+  }
+
+  Future<JsonObject> search(SearchRequest request) {
+    Future<Long> total = request.total()
+        ? query(SearchSql.count(request)).map(rows -> rows.iterator().next().getLong(0))
+        : Future.succeededFuture(null);
+    Future<RowSet<Row>> page = request.count() == 0 ? Future.succeededFuture(null) : query(SearchSql.page(request));
+    return Future.all(total, page).map(done -> {
+      JsonObject reply = new JsonObject();
+      JsonArray resources = new JsonArray();
+      if (page.result() != null) {
+        for (Row row : page.result()) {
+          if (resources.size() == request.count()) {
+            reply.put("nextAfterId", resources.getJsonObject(resources.size() - 1).getString("id"));
+            break;
+          }
+          resources.add(row.getJsonObject("content"));
+        }
+      }
+      if (total.result() != null) {
+        reply.put("total", total.result());
+      }
+      return reply.put("resources", resources);
+    });
+  }
+
+  private Future<RowSet<Row>> query(SearchSql.Query query) {
+    return pool.preparedQuery(query.sql()).execute(query.args());
+  }
+
+  static String format(OffsetDateTime time) {
+    return INSTANT.format(time.withOffsetSameInstant(ZoneOffset.UTC));
+  }
+}

@@ -1,0 +1,45 @@
+package io.herald.store;
+
+/** Every fixed SQL statement of the store. Search SQL is composed in {@link SearchSql}. */
+final class SqlQueries {
+
+  /** One whole write (see herald_write in db/V1__resources_and_change_feed.sql). */
+  static final String WRITE =
+      "SELECT outcome, version_id, meta, current_version FROM herald_write($1, $2, $3, $4::jsonb, $5)";
+
+  static final String READ =
+      "SELECT content, version_id, last_updated, deleted FROM resource WHERE type = $1 AND id = $2";
+
+  static final String READ_VERSION =
+      "SELECT content, interaction, last_updated FROM resource_history WHERE version_id = $1 AND type = $2 AND id = $3";
+
+  static final String EXISTS = "SELECT 1 FROM resource WHERE type = $1 AND id = $2";
+
+  private static final String HISTORY_COLUMNS =
+      "SELECT version_id, type, id, interaction, last_updated, content FROM resource_history ";
+
+  /** $1 before (exclusive), $2 since, $3 limit. */
+  static final String HISTORY_SYSTEM = HISTORY_COLUMNS
+      + "WHERE version_id < $1 AND last_updated >= $2 ORDER BY version_id DESC LIMIT $3";
+  /** $1 type, $2 before, $3 since, $4 limit. */
+  static final String HISTORY_TYPE = HISTORY_COLUMNS
+      + "WHERE type = $1 AND version_id < $2 AND last_updated >= $3 ORDER BY type, version_id DESC LIMIT $4";
+  /** $1 type, $2 id, $3 before, $4 since, $5 limit. */
+  static final String HISTORY_INSTANCE = HISTORY_COLUMNS
+      + "WHERE type = $1 AND id = $2 AND version_id < $3 AND last_updated >= $4"
+      + " ORDER BY type, id, version_id DESC LIMIT $5";
+
+  /**
+   * The change feed after $1, at most $2 rows. {@code settled}: the writing transaction is older
+   * than every transaction still running, so no change with a smaller versionId can commit later.
+   */
+  static final String FEED =
+      "SELECT version_id, type, id, interaction, changed_at, content,"
+          + " tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
+          + " FROM change WHERE version_id > $1 ORDER BY version_id LIMIT $2";
+
+  static final String NOTIFY = "NOTIFY " + ChangeFeed.CHANNEL;
+
+  private SqlQueries() {
+  }
+}

@@ -1,0 +1,110 @@
+package io.herald.store;
+
+import io.herald.bus.Addresses;
+import io.herald.bus.Failures;
+import io.herald.criteria.CriteriaException;
+import io.herald.criteria.SearchRequest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The store: owns the PostgreSQL pool, migrates the schema, and answers the node-local
+ * {@code herald.store.*} commands.
+ */
+public final class StoreVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(StoreVerticle.class.getName());
+
+  private final StoreConfig config;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private Pool pool;
+  private ResourceStore store;
+
+  public StoreVerticle(StoreConfig config) {
+    this.config = config;
+  }
+
+  public static PgConnectOptions connectOptions(String uri) {
+    return PgConnectOptions.fromUri(uri).setCachePreparedStatements(true).setPipeliningLimit(256);
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.poolSize()))
+        .connectingTo(connectOptions(config.pgUri()))
+        .using(vertx)
+        .build();
+    CommitSignal signal = new CommitSignal(pool);
+    store = new ResourceStore(pool, signal::committed);
+    return Migrations.run(pool).compose(version -> {
+      EventBus bus = vertx.eventBus();
+      consume(bus, Addresses.STORE_CREATE, body -> store.create(body.getString("type"), body.getJsonObject("resource")));
+      consume(bus, Addresses.STORE_UPDATE, body -> store.update(body.getString("type"), body.getString("id"),
+          body.getJsonObject("resource"), body.getLong("ifMatch")));
+      consume(bus, Addresses.STORE_DELETE, body -> store.delete(body.getString("type"), body.getString("id"), body.getLong("ifMatch")));
+      consume(bus, Addresses.STORE_READ, body -> body.containsKey("versionId")
+          ? store.readVersion(body.getString("type"), body.getString("id"), body.getLong("versionId"))
+          : store.read(body.getString("type"), body.getString("id")));
+      consume(bus, Addresses.STORE_HISTORY, body -> store.history(body.getString("type"), body.getString("id"),
+          HistoryQuery.parse(params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
+      consume(bus, Addresses.STORE_SEARCH, body -> store.search(SearchRequest.parse(body.getString("type"),
+          params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> pool.close());
+  }
+
+  private void consume(EventBus bus, String address, Function<JsonObject, Future<JsonObject>> operation) {
+    consumers.add(bus.<JsonObject>localConsumer(address, message -> run(message, operation)));
+  }
+
+  private static void run(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> operation) {
+    Future<JsonObject> result;
+    try {
+      result = operation.apply(message.body());
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(done -> {
+      if (done.succeeded()) {
+        message.reply(done.result());
+      } else if (done.cause() instanceof StoreFailure failure) {
+        message.fail(failure.code, failure.getMessage());
+      } else if (done.cause() instanceof CriteriaException invalid) {
+        message.fail(Failures.INVALID, invalid.getMessage());
+      } else {
+        LOG.log(Level.SEVERE, "Store operation on " + message.address() + " failed", done.cause());
+        message.fail(Failures.STORE_ERROR, "The store could not complete the request: " + done.cause().getMessage());
+      }
+    });
+  }
+
+  private static Map<String, List<String>> params(JsonObject params) {
+    Map<String, List<String>> map = new LinkedHashMap<>();
+    params.forEach(e -> map.put(e.getKey(), ((JsonArray) e.getValue()).stream().map(String::valueOf).toList()));
+    return map;
+  }
+}
