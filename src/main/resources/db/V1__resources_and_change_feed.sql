@@ -68,6 +68,9 @@ DECLARE
   m        jsonb;
   doc      jsonb;
 BEGIN
+  IF p_content IS NOT NULL AND jsonb_typeof(p_content) <> 'object' THEN
+    RAISE EXCEPTION 'herald_write: content must be a JSON object, not %', jsonb_typeof(p_content);
+  END IF;
   -- Writers of one resource take turns; the advisory lock gives no transaction id.
   PERFORM pg_advisory_xact_lock(hashtextextended(p_type || '/' || p_id, 0));
   SELECT * INTO cur FROM resource r WHERE r.type = p_type AND r.id = p_id;

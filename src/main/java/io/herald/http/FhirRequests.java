@@ -58,7 +58,7 @@ final class FhirRequests {
     try {
       parsed = Json.decodeValue(body);
     } catch (DecodeException e) {
-      throw Errors.structure("The body is not valid JSON: " + e.getMessage());
+      throw Errors.structure("The body is not valid JSON: " + e.getMessage().lines().findFirst().orElse("parse error"));
     }
     if (!(parsed instanceof JsonObject resource)) {
       throw Errors.structure("The body must be a JSON object (a FHIR resource), not " + kind(parsed));

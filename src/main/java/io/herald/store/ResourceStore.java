@@ -47,7 +47,7 @@ final class ResourceStore {
   }
 
   private Future<JsonObject> write(String type, String id, String op, JsonObject resource, Long ifMatch) {
-    Tuple args = Tuple.of(type, id, op, resource == null ? null : resource.encode(), ifMatch);
+    Tuple args = Tuple.of(type, id, op, resource, ifMatch);
     return pool.preparedQuery(SqlQueries.WRITE).execute(args).map(rows -> {
       Row row = rows.iterator().next();
       String outcome = row.getString("outcome");
