@@ -1,0 +1,173 @@
+package io.herald.store;
+
+import io.herald.testing.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DESIGN.md invariant 2: with many concurrent writers committing out of versionId order, some of
+ * them rolling back, a reader following the feed from 0 sees every committed change exactly once,
+ * in strictly increasing versionId order, and nothing that rolled back.
+ */
+class ChangeFeedIT {
+
+  private static final int WRITERS = 8;
+  private static final int OPS_PER_WRITER = 700;   // 5,600 writes in all
+
+  private Vertx vertx;
+  private Pool pool;
+  private PgConnectOptions options;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    options = StoreVerticle.connectOptions(TestDatabase.freshDatabase());
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(WRITERS + 2)).connectingTo(options).using(vertx).build();
+    Migrations.run(pool).await();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void readerSeesEveryCommittedChangeOnceInOrderWhileWritersCommitOutOfOrder() throws Exception {
+    List<Change> seen = Collections.synchronizedList(new ArrayList<>());
+    ChangeFeed feed = new ChangeFeed(pool);
+    FeedFollower follower = new FeedFollower(vertx, feed, 0, 100, batch -> {
+      seen.addAll(batch);
+      return Future.succeededFuture();
+    });
+    follower.start(options).await();
+
+    Map<Long, String> committed = new ConcurrentHashMap<>();    // versionId → "type/id interaction"
+    List<Long> rolledBack = Collections.synchronizedList(new ArrayList<>());
+    List<Long> commitOrder = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger failures = new AtomicInteger();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < WRITERS; w++) {
+      int writer = w;
+      Thread thread = new Thread(() -> write(writer, committed, rolledBack, commitOrder, failures));
+      thread.start();
+      writers.add(thread);
+    }
+    for (Thread writer : writers) {
+      writer.join(TimeUnit.MINUTES.toMillis(3));
+    }
+    assertEquals(0, failures.get(), "every write either committed or rolled back as intended");
+
+    long last = committed.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (follower.cursor() < last && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    follower.stop().await();
+
+    List<Long> seenVersions = seen.stream().map(Change::versionId).toList();
+    for (int i = 1; i < seenVersions.size(); i++) {
+      assertTrue(seenVersions.get(i) > seenVersions.get(i - 1),
+          "strictly increasing: " + seenVersions.get(i - 1) + " then " + seenVersions.get(i));
+    }
+    List<Long> expected = committed.keySet().stream().sorted().toList();
+    assertEquals(expected.size(), seenVersions.size(), "every committed change seen exactly once");
+    assertEquals(expected, seenVersions);
+    for (Change change : seen) {
+      assertEquals(committed.get(change.versionId()), change.type() + "/" + change.id() + " " + change.interaction());
+      long written = Long.parseLong(change.resource().getJsonObject("meta").getString("versionId"));
+      if (change.interaction().equals("delete")) {
+        assertTrue(written < change.versionId(), "a delete carries the last version before it");
+      } else {
+        assertEquals(change.versionId(), written, "a change carries the version it wrote");
+      }
+    }
+    rolledBack.forEach(v -> assertTrue(!seenVersions.contains(v), "rolled back change " + v + " is never seen"));
+
+    assertTrue(expected.size() >= 5000, "enough committed changes: " + expected.size());
+    assertTrue(rolledBack.size() > 100, "enough rollbacks: " + rolledBack.size());
+    assertTrue(inversions(commitOrder) > 0, "writers really committed out of versionId order");
+  }
+
+  /** Mixed creates, updates and deletes on a small set of ids per writer; one in ten rolls back. */
+  private void write(int writer, Map<Long, String> committed, List<Long> rolledBack, List<Long> commitOrder,
+                     AtomicInteger failures) {
+    Random random = new Random(writer);
+    List<String> live = new ArrayList<>();
+    for (int op = 0; op < OPS_PER_WRITER; op++) {
+      String id;
+      String kind;
+      if (live.isEmpty() || random.nextInt(3) == 0) {
+        id = "w" + writer + "-" + op;
+        kind = "update";   // update-or-create of a new id: a create
+      } else {
+        id = live.get(random.nextInt(live.size()));
+        kind = random.nextInt(4) == 0 ? "delete" : "update";
+      }
+      String type = Math.floorMod(id.hashCode(), 2) == 0 ? "Patient" : "Observation";
+      boolean rollback = random.nextInt(10) == 0;
+      int pauseMicros = random.nextInt(3000);
+      JsonObject resource = kind.equals("delete") ? null
+          : new JsonObject().put("resourceType", type).put("id", id).put("n", op);
+      try {
+        Row row = pool.withConnection(c -> c.begin().compose(tx -> c.preparedQuery(SqlQueries.WRITE)
+            .execute(Tuple.of(type, id, kind, resource, null))
+            // Hold the transaction open for a moment after its versionId is taken, so later
+            // numbers commit first.
+            .compose(rows -> c.query("SELECT pg_sleep(" + pauseMicros / 1_000_000.0 + ")").execute().map(rows))
+            .compose(rows -> (rollback ? tx.rollback() : tx.commit()).map(rows.iterator().next())))).await();
+        long version = row.getLong("version_id");
+        String interaction = row.getString("outcome");
+        if (rollback) {
+          rolledBack.add(version);
+        } else {
+          commitOrder.add(version);
+          committed.put(version, type + "/" + id + " " + interaction);
+          if (interaction.equals("delete")) {
+            live.remove(id);
+          } else if (!live.contains(id)) {
+            live.add(id);
+          }
+          pool.query(SqlQueries.NOTIFY).execute().await();
+        }
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+        throw e;
+      }
+    }
+  }
+
+  private static long inversions(List<Long> commitOrder) {
+    AtomicLong count = new AtomicLong();
+    long max = 0;
+    for (long v : commitOrder) {
+      if (v < max) {
+        count.incrementAndGet();
+      }
+      max = Math.max(max, v);
+    }
+    return count.get();
+  }
+}
