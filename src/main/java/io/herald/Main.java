@@ -96,7 +96,8 @@ public final class Main {
     }
   }
 
-  private static void configureLogging() throws IOException {
+  /** Herald's log format (conf in logging.properties), unless -Djava.util.logging.config.file names another. */
+  public static void configureLogging() throws IOException {
     if (System.getProperty("java.util.logging.config.file") == null) {
       try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
         LogManager.getLogManager().readConfiguration(in);
