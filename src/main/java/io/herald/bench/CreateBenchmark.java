@@ -79,7 +79,7 @@ public final class CreateBenchmark {
         concurrency, seconds, warmup, rounds, Runtime.getRuntime().availableProcessors());
     System.out.println("PostgreSQL: " + (embedded == null ? "HERALD_PG_URI" : "embedded, fsync on") + ", Patient body " + PATIENT.length() + " bytes");
 
-    JsonObject config = Config.defaults();
+    JsonObject config = Config.load(System.getenv());
     StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(pgUri);
     HttpConfig http = HttpConfig.from(config.getJsonObject("http")).withPort(freePort());
     Vertx server = Vertx.vertx();
