@@ -2,6 +2,7 @@ package io.herald;
 
 import io.herald.http.HttpConfig;
 import io.herald.http.HttpVerticle;
+import io.herald.store.Registries;
 import io.herald.store.StoreConfig;
 import io.herald.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -30,11 +31,13 @@ public final class Herald {
 
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
     AtomicReference<String> storeId = new AtomicReference<>();
-    return vertx.deployVerticle(new StoreVerticle(store))
-        .compose(id -> {
-          storeId.set(id);
-          return vertx.deployVerticle(() -> new HttpVerticle(http), new DeploymentOptions().setInstances(http.instances()));
-        })
+    return vertx.executeBlocking(() -> Registries.load(store.searchParameters()))
+        .compose(registry -> vertx.deployVerticle(new StoreVerticle(store, registry))
+            .compose(id -> {
+              storeId.set(id);
+              return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry()),
+                  new DeploymentOptions().setInstances(http.instances()));
+            }))
         .map(httpId -> new Herald(vertx, storeId.get(), httpId, http.port()));
   }
 

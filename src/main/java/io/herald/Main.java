@@ -83,6 +83,8 @@ public final class Main {
       } finally {
         stopQuietly(embedded);
       }
+      // java.util.logging resets itself in its own shutdown hook, so the last word goes to stderr.
+      System.err.println("Herald stopped");
     }, "herald-shutdown"));
   }
 

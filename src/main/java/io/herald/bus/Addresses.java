@@ -16,7 +16,7 @@ public final class Addresses {
   public static final String STORE_READ = "herald.store.read";
   /** http → store. Body {type?, id?, params: {name: [values]}}. Reply {entries[], more}. */
   public static final String STORE_HISTORY = "herald.store.history";
-  /** http → store. Body {type, params: {name: [values]}}. Reply {resources[], total?, nextAfterId?}. */
+  /** http → store. Body {type, params: {name: [values]}}. Reply {resources[], snapshot, total?, nextOffset?}. */
   public static final String STORE_SEARCH = "herald.store.search";
 
   private Addresses() {

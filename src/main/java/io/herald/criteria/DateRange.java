@@ -1,5 +1,6 @@
 package io.herald.criteria;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -9,15 +10,14 @@ import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /**
- * A FHIR date search value as the range of instants it stands for: {@code 1990} is the whole
- * year, {@code 1990-05-03T10:00Z} one minute. Values without a time zone are read as UTC.
- *
- * @param start inclusive
- * @param end   exclusive
+ * A FHIR date, dateTime or instant as the range of time it stands for, in epoch milliseconds
+ * [lo, hi): {@code 1990} is the whole year, {@code 1990-05-03T10:00Z} one minute,
+ * {@code 1990-05-03T10:00:00.123Z} one millisecond. Values without a time zone are read as UTC.
+ * Finer precision than a millisecond widens to whole milliseconds.
  */
-public record DateRange(Instant start, Instant end) {
+public record DateRange(long lo, long hi) {
 
-  private static final Pattern YEAR = Pattern.compile("\\d{4}");
+  private static final Pattern YEAR = Pattern.compile("-?\\d{4}");
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
   private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern DATE_TIME = Pattern.compile(
@@ -41,10 +41,10 @@ public record DateRange(Instant start, Instant end) {
       if (DATE_TIME.matcher(text).matches()) {
         return dateTime(text);
       }
-    } catch (java.time.DateTimeException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a valid date: " + e.getMessage());
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("'" + value + "' is not a valid date: " + e.getMessage());
     }
-    throw new IllegalArgumentException("'" + text + "' is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm])");
+    throw new IllegalArgumentException("'" + value + "' is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm])");
   }
 
   private static DateRange dateTime(String text) {
@@ -60,28 +60,35 @@ public record DateRange(Instant start, Instant end) {
     Instant start = zone.isEmpty()
         ? LocalDateTime.parse(full).toInstant(ZoneOffset.UTC)
         : OffsetDateTime.parse(full + zone).toInstant();
-    // The precision given is the width of the range: a minute, a second, or a fraction of one.
-    long nanos = 60_000_000_000L;
+    long nanos = 60_000_000_000L;   // the precision given is the width of the range
     if (hasSeconds) {
       int dot = local.indexOf('.');
       nanos = dot < 0 ? 1_000_000_000L : (long) Math.pow(10, 9 - (local.length() - dot - 1));
     }
-    return new DateRange(start, start.plusNanos(nanos));
+    Instant end = start.plusNanos(nanos);
+    long lo = Math.floorDiv(start.getEpochSecond() * 1_000_000_000L + start.getNano(), 1_000_000L);
+    long hi = -Math.floorDiv(-(end.getEpochSecond() * 1_000_000_000L + end.getNano()), 1_000_000L);
+    return new DateRange(lo, hi);
   }
 
   private static DateRange of(LocalDateTime start, LocalDateTime end) {
-    return new DateRange(start.toInstant(ZoneOffset.UTC), end.toInstant(ZoneOffset.UTC));
+    return new DateRange(start.toInstant(ZoneOffset.UTC).toEpochMilli(), end.toInstant(ZoneOffset.UTC).toEpochMilli());
   }
 
-  /** Whether an instant (a target with millisecond precision) satisfies {@code prefix} this range. */
-  public boolean matches(Prefix prefix, Instant target) {
+  /**
+   * Whether a target range [lo, hi) satisfies {@code prefix} this (search) range, as FHIR R4
+   * defines the prefixes for ranges. {@code AP} is handled by the caller, which widens the range.
+   */
+  public boolean matches(Prefix prefix, long targetLo, long targetHi) {
     return switch (prefix) {
-      case EQ -> !target.isBefore(start) && target.isBefore(end);
-      case NE -> target.isBefore(start) || !target.isBefore(end);
-      case GT, SA -> !target.isBefore(end);
-      case LT, EB -> target.isBefore(start);
-      case GE -> !target.isBefore(start);
-      case LE -> target.isBefore(end);
+      case EQ, AP -> lo <= targetLo && targetHi <= hi;
+      case NE -> !(lo <= targetLo && targetHi <= hi);
+      case GT -> targetHi > hi;
+      case LT -> targetLo < lo;
+      case GE -> targetHi > hi || targetLo >= lo;
+      case LE -> targetLo < lo || targetHi <= hi;
+      case SA -> targetLo >= hi;
+      case EB -> targetHi <= lo;
     };
   }
 }

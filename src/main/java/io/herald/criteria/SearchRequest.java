@@ -1,117 +1,96 @@
 package io.herald.criteria;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * A parsed {@code Type?params} search: the conditions every result meets (AND), plus paging.
- * Parsing rejects what cannot be evaluated, naming the parameter, so nothing is silently ignored.
+ * A REST search: the criteria, plus how to return the results ({@code _count}, {@code _sort},
+ * {@code _total}, {@code _summary=count}) and where the page starts ({@code _snapshot} and
+ * {@code _offset}, set by the server in {@code link[next]}).
  *
- * @param conditions  all must hold
- * @param count       page size ({@code _count}); 0 asks only for the total
- * @param afterId     paging cursor: results have ids after this one ({@code _cursor}), or null
- * @param total       whether the Bundle should carry {@code total} ({@code _total=accurate}, or {@code _count=0})
+ * @param sort     the sort key: {@code _id} (default), {@code _lastUpdated}, or a string, token or date parameter
+ * @param snapshot the versionId the pages of this search are as of; 0 on the first page
  */
-public record SearchRequest(String type, List<Condition> conditions, int count, String afterId, boolean total) {
+public record SearchRequest(Criteria criteria, int count, Sort sort, boolean total, boolean summaryCount,
+                            long snapshot, int offset) {
 
-  /** The parameters this engine understands, with what they do. */
-  public static final Map<String, String> PARAMETERS = Map.of(
-      "_id", "token: the logical id (comma-separated ids match any)",
-      "_lastUpdated", "date: meta.lastUpdated, with eq, ne, gt, lt, ge, le, sa, eb prefixes",
-      "_count", "number of results per page",
-      "_total", "'accurate' adds Bundle.total; 'none' and 'estimate' are accepted");
-
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-
-  /** One condition on a resource. */
-  public sealed interface Condition permits IdIn, LastUpdated {
-  }
-
-  /** {@code _id=a,b}: the id is one of these. */
-  public record IdIn(List<String> ids) implements Condition {
-  }
-
-  /** {@code _lastUpdated=ge2020}: meta.lastUpdated compared to a date range; several values are OR-ed. */
-  public record LastUpdated(List<Comparison> anyOf) implements Condition {
-  }
-
-  /** A prefix applied to a date range. */
-  public record Comparison(Prefix prefix, DateRange range) {
-  }
+  /** Parameters that shape the result rather than select resources. */
+  public static final List<String> RESULT_PARAMETERS =
+      List.of("_count", "_sort", "_total", "_summary", "_snapshot", "_offset", "_format", "_pretty");
 
   /**
-   * @param params       query parameters, each name with all its values in order
-   * @param defaultCount page size without {@code _count}
-   * @param maxCount     the largest {@code _count} accepted
+   * @param param null for {@code _id} and {@code _lastUpdated}, which sort on the resource itself
    */
-  public static SearchRequest parse(String type, Map<String, List<String>> params, int defaultCount, int maxCount) {
-    List<Condition> conditions = new ArrayList<>();
+  public record Sort(String name, SearchParameter param, boolean descending) {
+    public static final Sort BY_ID = new Sort("_id", null, false);
+  }
+
+  public static SearchRequest parse(CriteriaParser parser, Registry registry, String type,
+                                    Map<String, List<String>> params, int defaultCount, int maxCount) {
+    Map<String, List<String>> criteria = new LinkedHashMap<>();
     int count = defaultCount;
-    String afterId = null;
+    Sort sort = Sort.BY_ID;
     boolean total = false;
+    boolean summaryCount = false;
+    long snapshot = 0;
+    int offset = 0;
     for (Map.Entry<String, List<String>> param : params.entrySet()) {
       String name = param.getKey();
-      for (String value : param.getValue()) {
-        switch (name) {
-          case "_id" -> conditions.add(new IdIn(ids(name, value)));
-          case "_lastUpdated" -> conditions.add(new LastUpdated(comparisons(name, value)));
-          case "_count" -> count = number(name, value, 0, maxCount);
-          case "_total" -> total = total(name, value);
-          case "_cursor" -> afterId = ids(name, value).get(0);
-          case "_format", "_pretty" -> {
+      if (!RESULT_PARAMETERS.contains(name)) {
+        criteria.put(name, param.getValue());
+        continue;
+      }
+      String value = param.getValue().get(param.getValue().size() - 1);
+      switch (name) {
+        case "_count" -> count = (int) number(name, value, 0, maxCount);
+        case "_sort" -> sort = sort(registry, type, value);
+        case "_total" -> total = switch (value) {
+          case "accurate" -> true;
+          case "none", "estimate" -> false;
+          default -> throw new CriteriaException(name, "must be none, estimate or accurate, not '" + value + "'");
+        };
+        case "_summary" -> {
+          if (value.equals("count")) {
+            summaryCount = true;
+          } else if (!value.equals("false")) {
+            throw new CriteriaException(name, "only _summary=count (or false) is supported, not '" + value + "'");
           }
-          default -> throw unknown(type, name);
+        }
+        case "_snapshot" -> snapshot = number(name, value, 1, Long.MAX_VALUE);
+        case "_offset" -> offset = (int) number(name, value, 0, Integer.MAX_VALUE);
+        default -> {
+          // _format and _pretty: JSON is the only format, and it is always the same
         }
       }
     }
-    return new SearchRequest(type, List.copyOf(conditions), count, afterId, total || count == 0);
+    return new SearchRequest(parser.parse(type, criteria), count, sort, total || summaryCount || count == 0,
+        summaryCount, snapshot, offset);
   }
 
-  private static CriteriaException unknown(String type, String name) {
-    String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-    if (PARAMETERS.containsKey(base)) {
-      return new CriteriaException(name, "modifier '" + name.substring(base.length() + 1) + "' is not supported on " + base);
+  private static Sort sort(Registry registry, String type, String value) {
+    if (value.contains(",")) {
+      throw new CriteriaException("_sort", "sorting on more than one key is not supported: '" + value + "'");
     }
-    if (name.contains(".")) {
-      return new CriteriaException(name, "chained parameters are not supported");
+    boolean descending = value.startsWith("-");
+    String name = descending ? value.substring(1) : value;
+    if (name.equals("_id") || name.equals("_lastUpdated")) {
+      return new Sort(name, null, descending);
     }
-    return new CriteriaException(name, "unknown for " + type + "; supported: " + String.join(", ", PARAMETERS.keySet().stream().sorted().toList()));
+    SearchParameter p = registry.find(type, name);
+    if (p == null) {
+      throw new CriteriaException("_sort", "'" + name + "' is not a search parameter of " + type);
+    }
+    if (p.type() != ParamType.STRING && p.type() != ParamType.TOKEN && p.type() != ParamType.DATE) {
+      throw new CriteriaException("_sort", "cannot sort on " + p.type().name().toLowerCase() + " parameter '" + name
+          + "'; sort on _id, _lastUpdated or a string, token or date parameter");
+    }
+    return new Sort(name, p, descending);
   }
 
-  private static List<String> ids(String name, String value) {
-    List<String> ids = new ArrayList<>();
-    for (String id : value.split(",", -1)) {
-      if (!ID.matcher(id).matches()) {
-        throw new CriteriaException(name, "'" + id + "' is not a valid id ([A-Za-z0-9-.], 1 to 64 characters)");
-      }
-      ids.add(id);
-    }
-    return ids;
-  }
-
-  private static List<Comparison> comparisons(String name, String value) {
-    List<Comparison> comparisons = new ArrayList<>();
-    for (String part : value.split(",", -1)) {
-      Prefix prefix = Prefix.of(part);
-      if (prefix == Prefix.EQ && part.length() > 2 && Character.isLetter(part.charAt(0))
-          && !part.regionMatches(true, 0, "eq", 0, 2)) {
-        throw new CriteriaException(name, "prefix '" + part.substring(0, 2) + "' is not supported; use eq, ne, gt, lt, ge, le, sa or eb");
-      }
-      String date = prefix == Prefix.EQ && !part.regionMatches(true, 0, "eq", 0, 2) ? part : part.substring(2);
-      try {
-        comparisons.add(new Comparison(prefix, DateRange.parse(date)));
-      } catch (IllegalArgumentException e) {
-        throw new CriteriaException(name, e.getMessage());
-      }
-    }
-    return comparisons;
-  }
-
-  private static int number(String name, String value, int min, int max) {
+  private static long number(String name, String value, long min, long max) {
     try {
-      int n = Integer.parseInt(value);
+      long n = Long.parseLong(value);
       if (n >= min && n <= max) {
         return n;
       }
@@ -119,13 +98,5 @@ public record SearchRequest(String type, List<Condition> conditions, int count, 
       // reported below
     }
     throw new CriteriaException(name, "must be a whole number from " + min + " to " + max + ", not '" + value + "'");
-  }
-
-  private static boolean total(String name, String value) {
-    return switch (value) {
-      case "accurate" -> true;
-      case "none", "estimate" -> false;
-      default -> throw new CriteriaException(name, "must be none, estimate or accurate, not '" + value + "'");
-    };
   }
 }

@@ -1,5 +1,7 @@
 package io.herald.fhir;
 
+import io.herald.criteria.Registry;
+import io.herald.criteria.SearchParameter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -8,12 +10,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The server's CapabilityStatement: exactly the interactions and search parameters Herald
- * supports. Every resource type is handled alike; the FHIR R4 types are listed, and any other
- * type whose name matches {@code [A-Z][A-Za-z0-9]{0,63}} is accepted the same way.
+ * supports. Every resource type is handled alike; the FHIR R4 types and the custom types of the
+ * search-parameter registry are listed, and any other type whose name matches
+ * {@code [A-Z][A-Za-z0-9]{0,63}} is accepted the same way (with the common parameters).
  */
 public final class CapabilityStatements {
 
@@ -23,14 +28,17 @@ public final class CapabilityStatements {
   private CapabilityStatements() {
   }
 
-  /** @param searchParameters name → description */
-  public static JsonObject of(String version, String publishedAt, Map<String, String> searchParameters) {
-    JsonArray params = new JsonArray();
-    searchParameters.keySet().stream().sorted().filter(name -> !name.equals("_count") && !name.equals("_total"))
-        .forEach(name -> params.add(new JsonObject().put("name", name)
-            .put("type", name.equals("_id") ? "token" : "date").put("documentation", searchParameters.get(name))));
+  public static JsonObject of(String version, String publishedAt, Registry registry) {
+    Set<String> types = new TreeSet<>(r4Types());
+    types.addAll(registry.types());
     JsonArray resources = new JsonArray();
-    for (String type : r4Types()) {
+    for (String type : types) {
+      JsonArray params = new JsonArray();
+      for (SearchParameter p : registry.forType(type)) {
+        if (p.type().evaluable()) {
+          params.add(new JsonObject().put("name", p.name()).put("type", p.type().name().toLowerCase(Locale.ROOT)));
+        }
+      }
       JsonArray interactions = new JsonArray();
       TYPE_INTERACTIONS.forEach(code -> interactions.add(new JsonObject().put("code", code)));
       resources.add(new JsonObject()
@@ -42,7 +50,7 @@ public final class CapabilityStatements {
           .put("conditionalCreate", false)
           .put("conditionalUpdate", false)
           .put("conditionalDelete", "not-supported")
-          .put("searchParam", params.copy()));
+          .put("searchParam", params));
     }
     return new JsonObject()
         .put("resourceType", "CapabilityStatement")

@@ -1,6 +1,6 @@
 package io.herald.http;
 
-import io.herald.criteria.SearchRequest;
+import io.herald.criteria.Registry;
 import io.herald.fhir.CapabilityStatements;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,10 +21,12 @@ public final class HttpVerticle extends VerticleBase {
   private static final String[] FHIR_JSON = {"application/fhir+json", "application/json", "application/json+fhir"};
 
   private final HttpConfig config;
+  private final Registry registry;
   private HttpServer server;
 
-  public HttpVerticle(HttpConfig config) {
+  public HttpVerticle(HttpConfig config, Registry registry) {
     this.config = config;
+    this.registry = registry;
   }
 
   @Override
@@ -34,7 +36,7 @@ public final class HttpVerticle extends VerticleBase {
     HistoryHandler history = new HistoryHandler(store);
     SearchHandler search = new SearchHandler(store);
     JsonObject capabilities = CapabilityStatements.of(version(),
-        OffsetDateTime.now(ZoneOffset.UTC).toString(), SearchRequest.PARAMETERS);
+        OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
 
     Router router = Router.router(vertx);

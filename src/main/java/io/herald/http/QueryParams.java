@@ -35,6 +35,19 @@ final class QueryParams {
     return query.toString();
   }
 
+  /** The same query at another page of the same snapshot ({@code _snapshot}, {@code _offset}). */
+  static String withPage(MultiMap params, long snapshot, int offset) {
+    StringBuilder query = new StringBuilder();
+    for (Map.Entry<String, String> param : params.entries()) {
+      if (!param.getKey().equals("_snapshot") && !param.getKey().equals("_offset")) {
+        append(query, param.getKey(), param.getValue());
+      }
+    }
+    append(query, "_snapshot", Long.toString(snapshot));
+    append(query, "_offset", Integer.toString(offset));
+    return query.toString();
+  }
+
   private static void append(StringBuilder query, String name, String value) {
     query.append(query.length() == 0 ? "" : "&")
         .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET /fhir/{type}?criteria}: a searchset Bundle, paged by id. */
+/** {@code GET /fhir/{type}?criteria}: a searchset Bundle, its pages all as of the first one's snapshot. */
 final class SearchHandler {
 
   private final StoreClient store;
@@ -27,8 +27,9 @@ final class SearchHandler {
           JsonObject resource = resources.getJsonObject(i);
           entries.add(Bundles.searchEntry(base + "/fhir/" + type + "/" + resource.getString("id"), resource));
         }
-        String next = reply.getString("nextAfterId") == null ? null
-            : base + ctx.request().path() + "?" + QueryParams.withCursor(ctx.queryParams(), reply.getString("nextAfterId"));
+        String next = reply.getInteger("nextOffset") == null ? null
+            : base + ctx.request().path() + "?" + QueryParams.withPage(ctx.queryParams(),
+                reply.getLong("snapshot"), reply.getInteger("nextOffset"));
         JsonObject bundle = Bundles.bundle("searchset", base + ctx.request().uri(), next, entries);
         if (reply.containsKey("total")) {
           bundle.put("total", reply.getLong("total"));

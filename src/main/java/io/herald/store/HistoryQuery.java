@@ -28,7 +28,7 @@ record HistoryQuery(int count, long before, OffsetDateTime since) {
         case "_cursor" -> before = number(name, value, 1, Long.MAX_VALUE);
         case "_since" -> {
           try {
-            since = DateRange.parse(value).start().atOffset(ZoneOffset.UTC);
+            since = java.time.Instant.ofEpochMilli(DateRange.parse(value).lo()).atOffset(ZoneOffset.UTC);
           } catch (IllegalArgumentException e) {
             throw new CriteriaException(name, e.getMessage());
           }

@@ -1,6 +1,7 @@
 package io.herald.store;
 
 import io.herald.bus.Failures;
+import io.herald.criteria.Registry;
 import io.herald.criteria.SearchRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +14,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -24,12 +29,17 @@ final class ResourceStore {
   static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
   private static final OffsetDateTime EPOCH = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
+  /** How many resources may change between the pages of one search before it must start again. */
+  static final int MAX_CHANGED_DURING_PAGING = 10_000;
+
   private final Pool pool;
+  private final Registry registry;
   private final Runnable committed;
 
   /** @param committed called after every committed write (the change-feed wake-up) */
-  ResourceStore(Pool pool, Runnable committed) {
+  ResourceStore(Pool pool, Registry registry, Runnable committed) {
     this.pool = pool;
+    this.registry = registry;
     this.committed = committed;
   }
 
@@ -47,7 +57,13 @@ final class ResourceStore {
   }
 
   private Future<JsonObject> write(String type, String id, String op, JsonObject resource, Long ifMatch) {
-    Tuple args = Tuple.of(type, id, op, resource, ifMatch);
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+    JsonArray index = null;
+    if (resource != null) {
+      resource.put("meta", resource.getJsonObject("meta", new JsonObject()).copy().put("lastUpdated", format(now)));
+      index = IndexRows.of(resource, registry);
+    }
+    Tuple args = Tuple.of(type, id, op, resource, ifMatch).addOffsetDateTime(now).addValue(index);
     return pool.preparedQuery(SqlQueries.WRITE).execute(args).map(rows -> {
       Row row = rows.iterator().next();
       String outcome = row.getString("outcome");
@@ -140,28 +156,78 @@ final class ResourceStore {
     });
   }
 
+  /**
+   * A page of search results, as of a snapshot: the largest versionId every change up to which is
+   * committed, taken on the first page and carried by the next links. Resources unchanged since
+   * come from SQL; those changed since are judged in memory as they were at the snapshot and
+   * merged in, so pages neither skip nor repeat a resource while writes go on.
+   */
   Future<JsonObject> search(SearchRequest request) {
-    Future<Long> total = request.total()
-        ? query(SearchSql.count(request)).map(rows -> rows.iterator().next().getLong(0))
-        : Future.succeededFuture(null);
-    Future<RowSet<Row>> page = request.count() == 0 ? Future.succeededFuture(null) : query(SearchSql.page(request));
-    return Future.all(total, page).map(done -> {
-      JsonObject reply = new JsonObject();
-      JsonArray resources = new JsonArray();
-      if (page.result() != null) {
-        for (Row row : page.result()) {
-          if (resources.size() == request.count()) {
-            reply.put("nextAfterId", resources.getJsonObject(resources.size() - 1).getString("id"));
-            break;
-          }
-          resources.add(row.getJsonObject("content"));
+    Future<Long> snapshot = request.snapshot() > 0 ? Future.succeededFuture(request.snapshot())
+        : pool.query(SqlQueries.SNAPSHOT).execute().map(rows -> rows.iterator().next().getLong(0));
+    return snapshot.compose(s -> changedSince(request, s).compose(changed -> {
+      int end = request.offset() + request.count();
+      Future<Long> total = request.total()
+          ? query(SearchSql.count(request, s)).map(rows -> rows.iterator().next().getLong(0) + changed.size())
+          : Future.succeededFuture(null);
+      Future<List<SortKeys.Keyed>> page = request.summaryCount() || request.count() == 0
+          ? Future.succeededFuture(List.of())
+          : changed.isEmpty()
+              ? query(SearchSql.page(request, s, request.offset(), request.count() + 1)).map(ResourceStore::keyed)
+              : query(SearchSql.page(request, s, 0, end + 1)).map(rows -> {
+                List<SortKeys.Keyed> all = new ArrayList<>(keyed(rows));
+                all.addAll(changed);
+                all.sort(SortKeys.order(request.sort()));
+                return all.subList(Math.min(request.offset(), all.size()), Math.min(end + 1, all.size()));
+              });
+      return Future.all(total, page).map(done -> {
+        JsonArray resources = new JsonArray();
+        page.result().stream().limit(request.count()).forEach(k -> resources.add(k.content()));
+        JsonObject reply = new JsonObject().put("resources", resources).put("snapshot", s);
+        if (page.result().size() > request.count()) {
+          reply.put("nextOffset", end);
         }
-      }
-      if (total.result() != null) {
-        reply.put("total", total.result());
-      }
-      return reply.put("resources", resources);
-    });
+        if (total.result() != null) {
+          reply.put("total", total.result());
+        }
+        return reply;
+      });
+    }));
+  }
+
+  /** Resources of the type changed after the snapshot, as they were at it, that match. */
+  private Future<List<SortKeys.Keyed>> changedSince(SearchRequest request, long snapshot) {
+    String type = request.criteria().type();
+    return pool.preparedQuery(SqlQueries.AS_OF).execute(Tuple.of(type, snapshot, MAX_CHANGED_DURING_PAGING + 1))
+        .map(rows -> {
+          var it = rows.iterator();
+          if (it.next().getLong("n") > MAX_CHANGED_DURING_PAGING) {
+            throw new StoreFailure(Failures.GONE, "More than " + MAX_CHANGED_DURING_PAGING + " " + type
+                + " resources changed since this search began; run the search again");
+          }
+          List<SortKeys.Keyed> matching = new ArrayList<>();
+          while (it.hasNext()) {
+            Row row = it.next();
+            JsonObject content = row.getJsonObject("content");
+            if (content == null) {
+              continue;   // deleted at the snapshot
+            }
+            Map<String, Object> plain = PlainJson.of(content);
+            if (request.criteria().matches(plain)) {
+              String id = row.getString("id");
+              matching.add(new SortKeys.Keyed(id, SortKeys.of(request.sort(), id, plain), content));
+            }
+          }
+          return matching;
+        });
+  }
+
+  private static List<SortKeys.Keyed> keyed(RowSet<Row> rows) {
+    List<SortKeys.Keyed> keyed = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      keyed.add(new SortKeys.Keyed(row.getString("id"), SortKeys.fromSql(row.getValue("k")), row.getJsonObject("content")));
+    }
+    return keyed;
   }
 
   private Future<RowSet<Row>> query(SearchSql.Query query) {

@@ -5,7 +5,7 @@ final class SqlQueries {
 
   /** One whole write (see herald_write in db/V1__resources_and_change_feed.sql). */
   static final String WRITE =
-      "SELECT outcome, version_id, meta, current_version FROM herald_write($1, $2, $3, $4::jsonb, $5)";
+      "SELECT outcome, version_id, meta, current_version FROM herald_write($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb)";
 
   static final String READ =
       "SELECT content, version_id, last_updated, deleted FROM resource WHERE type = $1 AND id = $2";
@@ -37,6 +37,22 @@ final class SqlQueries {
       "SELECT version_id, type, id, interaction, changed_at, content,"
           + " tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
           + " FROM change WHERE version_id > $1 ORDER BY version_id LIMIT $2";
+
+  /** The largest versionId up to which every change is committed and readable: a search's snapshot. */
+  static final String SNAPSHOT = "SELECT coalesce((SELECT version_id FROM change"
+      + " WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY version_id DESC LIMIT 1), 0)";
+
+  /**
+   * Resources of type $1 changed after versionId $2, each as it was at $2 (content NULL when it
+   * was deleted then). The first row carries only n: how many changed, counting to $3 at most.
+   */
+  static final String AS_OF =
+      "WITH changed AS (SELECT DISTINCT c.id FROM change c WHERE c.version_id > $2 AND c.type = $1 LIMIT $3)"
+          + " SELECT NULL AS id, NULL::jsonb AS content, (SELECT count(*) FROM changed) AS n"
+          + " UNION ALL SELECT * FROM (SELECT DISTINCT ON (h.id) h.id,"
+          + " CASE WHEN h.interaction = 'delete' THEN NULL ELSE h.content END, NULL::bigint"
+          + " FROM resource_history h WHERE h.type = $1 AND h.version_id <= $2 AND h.id IN (SELECT id FROM changed)"
+          + " ORDER BY h.id, h.version_id DESC) as_of";
 
   static final String NOTIFY = "NOTIFY " + ChangeFeed.CHANNEL;
 

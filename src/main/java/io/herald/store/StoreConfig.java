@@ -13,8 +13,10 @@ import java.nio.file.Path;
  * @param poolSize        connections in the pool
  * @param defaultPageSize page size of history and search when {@code _count} is absent
  * @param maxPageSize     the largest {@code _count} accepted
+ * @param searchParameters search parameters beyond FHIR R4's (custom types); the jar's copy when absent
  */
-public record StoreConfig(String pgUri, Path dataDir, int poolSize, int defaultPageSize, int maxPageSize) {
+public record StoreConfig(String pgUri, Path dataDir, int poolSize, int defaultPageSize, int maxPageSize,
+                          Path searchParameters) {
 
   public static StoreConfig from(JsonObject store) {
     String uri = store.getString("pgUri");
@@ -24,10 +26,11 @@ public record StoreConfig(String pgUri, Path dataDir, int poolSize, int defaultP
     int max = Config.integer(store, "maxPageSize", 1, 100_000);
     return new StoreConfig(uri, Path.of(store.getString("dataDir", "data")),
         Config.integer(store, "poolSize", 1, 1000),
-        Config.integer(store, "defaultPageSize", 1, max), max);
+        Config.integer(store, "defaultPageSize", 1, max), max,
+        Path.of(store.getString("searchParameters", "conf/search-parameters.json")));
   }
 
   public StoreConfig withPgUri(String uri) {
-    return new StoreConfig(uri, dataDir, poolSize, defaultPageSize, maxPageSize);
+    return new StoreConfig(uri, dataDir, poolSize, defaultPageSize, maxPageSize, searchParameters);
   }
 }

@@ -3,6 +3,7 @@ package io.herald.store;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
 import io.herald.criteria.CriteriaException;
+import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.SearchRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,12 +34,14 @@ public final class StoreVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(StoreVerticle.class.getName());
 
   private final StoreConfig config;
+  private final Registries.Loaded registry;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private Pool pool;
   private ResourceStore store;
 
-  public StoreVerticle(StoreConfig config) {
+  public StoreVerticle(StoreConfig config, Registries.Loaded registry) {
     this.config = config;
+    this.registry = registry;
   }
 
   public static PgConnectOptions connectOptions(String uri) {
@@ -53,8 +56,10 @@ public final class StoreVerticle extends VerticleBase {
         .using(vertx)
         .build();
     CommitSignal signal = new CommitSignal(pool);
-    store = new ResourceStore(pool, signal::committed);
+    store = new ResourceStore(pool, registry.registry(), signal::committed);
+    CriteriaParser parser = new CriteriaParser(registry.registry());
     return Migrations.run(pool).compose(version -> {
+      new Reindexer(pool, registry).runIfNeeded();
       EventBus bus = vertx.eventBus();
       consume(bus, Addresses.STORE_CREATE, body -> store.create(body.getString("type"), body.getJsonObject("resource")));
       consume(bus, Addresses.STORE_UPDATE, body -> store.update(body.getString("type"), body.getString("id"),
@@ -65,8 +70,8 @@ public final class StoreVerticle extends VerticleBase {
           : store.read(body.getString("type"), body.getString("id")));
       consume(bus, Addresses.STORE_HISTORY, body -> store.history(body.getString("type"), body.getString("id"),
           HistoryQuery.parse(params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
-      consume(bus, Addresses.STORE_SEARCH, body -> store.search(SearchRequest.parse(body.getString("type"),
-          params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
+      consume(bus, Addresses.STORE_SEARCH, body -> store.search(SearchRequest.parse(parser, registry.registry(),
+          body.getString("type"), params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }

@@ -26,8 +26,8 @@ class DateRangeTest {
   })
   void partialValuesAreRanges(String value, String start, String end) {
     DateRange range = DateRange.parse(value);
-    assertEquals(Instant.parse(start), range.start());
-    assertEquals(Instant.parse(end), range.end());
+    assertEquals(Instant.parse(start).toEpochMilli(), range.lo());
+    assertEquals(Instant.parse(end).toEpochMilli(), range.hi());
   }
 
   @ParameterizedTest
@@ -37,22 +37,28 @@ class DateRangeTest {
   }
 
   @Test
-  void prefixesCompareAnInstantWithTheRange() {
+  void prefixesCompareRangesAsFhirDefines() {
     DateRange day = DateRange.parse("2020-05-03");
-    Instant before = Instant.parse("2020-05-02T23:59:59.999Z");
-    Instant inside = Instant.parse("2020-05-03T12:00:00Z");
-    Instant after = Instant.parse("2020-05-04T00:00:00Z");
-    assertTrue(day.matches(Prefix.EQ, inside));
-    assertFalse(day.matches(Prefix.EQ, after));
-    assertTrue(day.matches(Prefix.NE, before));
-    assertFalse(day.matches(Prefix.NE, inside));
-    assertTrue(day.matches(Prefix.GT, after));
-    assertFalse(day.matches(Prefix.GT, inside));
-    assertTrue(day.matches(Prefix.LT, before));
-    assertFalse(day.matches(Prefix.LT, inside));
-    assertTrue(day.matches(Prefix.GE, inside));
-    assertFalse(day.matches(Prefix.GE, before));
-    assertTrue(day.matches(Prefix.LE, inside));
-    assertFalse(day.matches(Prefix.LE, after));
+    DateRange noon = DateRange.parse("2020-05-03T12:00:00Z");
+    DateRange dayBefore = DateRange.parse("2020-05-02");
+    DateRange dayAfter = DateRange.parse("2020-05-04");
+    DateRange year = DateRange.parse("2020");
+    assertTrue(day.matches(Prefix.EQ, noon.lo(), noon.hi()), "eq: the day contains the instant");
+    assertFalse(day.matches(Prefix.EQ, year.lo(), year.hi()), "eq: the day does not contain the year");
+    assertTrue(day.matches(Prefix.NE, dayAfter.lo(), dayAfter.hi()));
+    assertFalse(day.matches(Prefix.NE, noon.lo(), noon.hi()));
+    assertTrue(day.matches(Prefix.GT, dayAfter.lo(), dayAfter.hi()));
+    assertFalse(day.matches(Prefix.GT, noon.lo(), noon.hi()));
+    assertTrue(day.matches(Prefix.GT, year.lo(), year.hi()), "gt: the year reaches past the day");
+    assertTrue(day.matches(Prefix.LT, dayBefore.lo(), dayBefore.hi()));
+    assertFalse(day.matches(Prefix.LT, noon.lo(), noon.hi()));
+    assertTrue(day.matches(Prefix.GE, noon.lo(), noon.hi()));
+    assertFalse(day.matches(Prefix.GE, dayBefore.lo(), dayBefore.hi()));
+    assertTrue(day.matches(Prefix.LE, noon.lo(), noon.hi()));
+    assertFalse(day.matches(Prefix.LE, dayAfter.lo(), dayAfter.hi()));
+    assertTrue(day.matches(Prefix.SA, dayAfter.lo(), dayAfter.hi()));
+    assertFalse(day.matches(Prefix.SA, year.lo(), year.hi()));
+    assertTrue(day.matches(Prefix.EB, dayBefore.lo(), dayBefore.hi()));
+    assertFalse(day.matches(Prefix.EB, year.lo(), year.hi()));
   }
 }

@@ -84,10 +84,17 @@ class BadRequestIT {
         bad("chained search parameter", 400, "chained", n -> n.get("/Observation?subject.name=x")),
         bad("unsupported modifier", 400, "modifier", n -> n.get("/Patient?_id:exact=x")),
         bad("bad date", 400, "_lastUpdated", n -> n.get("/Patient?_lastUpdated=gt2020-13-45")),
-        bad("unknown date prefix", 400, "prefix 'ap'", n -> n.get("/Patient?_lastUpdated=ap2020")),
+        bad("unknown date prefix", 400, "prefix 'xx'", n -> n.get("/Patient?_lastUpdated=xx2020")),
         bad("bad _count", 400, "_count", n -> n.get("/Patient?_count=many")),
         bad("_count over the maximum", 400, "_count", n -> n.get("/Patient?_count=1000000")),
-        bad("unknown history parameter", 400, "_at", n -> n.get("/Patient/_history?_at=2020")));
+        bad("unknown history parameter", 400, "_at", n -> n.get("/Patient/_history?_at=2020")),
+        bad("composite search parameter", 400, "composite", n -> n.get("/Observation?code-value-quantity=x$5")),
+        bad("_has", 400, "_has", n -> n.get("/Patient?_has:Observation:patient:code=1234")),
+        bad("modifier that does not fit the type", 400, "modifier ':exact'", n -> n.get("/Patient?birthdate:exact=1990")),
+        bad("malformed number", 400, "not a number", n -> n.get("/Observation?value-quantity=12abc")),
+        bad("reference to a type the parameter cannot target", 400, "cannot refer to a Device",
+            n -> n.get("/Observation?patient=Device/1")),
+        bad("unsupported _sort", 400, "_sort", n -> n.get("/Patient?_sort=nothing")));
   }
 
   private static Arguments bad(String name, int status, String diagnostics, Function<HeraldNode, Reply> request) {

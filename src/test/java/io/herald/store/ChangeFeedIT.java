@@ -133,7 +133,8 @@ class ChangeFeedIT {
           : new JsonObject().put("resourceType", type).put("id", id).put("n", op);
       try {
         Row row = pool.withConnection(c -> c.begin().compose(tx -> c.preparedQuery(SqlQueries.WRITE)
-            .execute(Tuple.of(type, id, kind, resource, null))
+            .execute(Tuple.of(type, id, kind, resource, null)
+                .addOffsetDateTime(java.time.OffsetDateTime.now()).addValue(new io.vertx.core.json.JsonArray()))
             // Hold the transaction open for a moment after its versionId is taken, so later
             // numbers commit first.
             .compose(rows -> c.query("SELECT pg_sleep(" + pauseMicros / 1_000_000.0 + ")").execute().map(rows))
