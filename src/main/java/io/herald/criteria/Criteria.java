@@ -3,6 +3,7 @@ package io.herald.criteria;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A parsed criteria expression {@code Type?param=value&...}: clauses that must all hold (a
@@ -31,11 +32,16 @@ public record Criteria(String type, List<Clause> clauses) {
 
   /** The same, on values already extracted ({@link Extractor#index}). */
   public boolean matches(String resourceType, Map<SearchParameter, List<IndexValue>> index) {
+    return matches(resourceType, p -> index.getOrDefault(p, List.of()));
+  }
+
+  /** The same, taking each parameter's values from {@code values} (which may extract lazily and cache). */
+  public boolean matches(String resourceType, Function<SearchParameter, List<IndexValue>> values) {
     if (!type.equals(resourceType)) {
       return false;
     }
     for (Clause clause : clauses) {
-      if (!clause.test(index.getOrDefault(clause.param(), List.of()))) {
+      if (!clause.test(values.apply(clause.param()))) {
         return false;
       }
     }
