@@ -3,9 +3,10 @@
 
 CREATE SEQUENCE herald_version_seq CACHE 1;   -- CACHE 1: numbers leave the sequence in call order
 
+-- Ids compare in code-point order (COLLATE "C") on every server, as Java compares them.
 CREATE TABLE resource (
   type          text        NOT NULL,
-  id            text        NOT NULL,
+  id            text        COLLATE "C" NOT NULL,
   version_id    bigint      NOT NULL,
   last_updated  timestamptz NOT NULL,
   deleted       boolean     NOT NULL,
@@ -17,7 +18,7 @@ CREATE INDEX resource_type_last_updated ON resource (type, last_updated);
 CREATE TABLE resource_history (
   version_id    bigint      PRIMARY KEY,
   type          text        NOT NULL,
-  id            text        NOT NULL,
+  id            text        COLLATE "C" NOT NULL,
   interaction   text        NOT NULL CHECK (interaction IN ('create', 'update', 'delete')),
   last_updated  timestamptz NOT NULL,
   content       jsonb                   -- NULL for a delete
@@ -29,7 +30,7 @@ CREATE TABLE change (
   version_id    bigint      PRIMARY KEY,
   tx            xid8        NOT NULL,   -- the writing transaction, for the visibility horizon
   type          text        NOT NULL,
-  id            text        NOT NULL,
+  id            text        COLLATE "C" NOT NULL,
   interaction   text        NOT NULL CHECK (interaction IN ('create', 'update', 'delete')),
   changed_at    timestamptz NOT NULL,
   content       jsonb       NOT NULL    -- the version written; for a delete, the last version

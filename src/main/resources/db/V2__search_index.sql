@@ -10,20 +10,24 @@
 --   uri:       s1
 CREATE TABLE search_index (
   type   text   NOT NULL,
-  id     text   NOT NULL,
+  id     text   COLLATE "C" NOT NULL,
   param  text   NOT NULL,
-  s1     text,
+  s1     text   COLLATE "C",   -- code-point order: btree serves LIKE 'prefix%' on any server
   s2     text,
   s3     text,
   n      numeric,
   lo     bigint,
-  hi     bigint
+  hi     bigint,
+  v      bigint NOT NULL   -- the resource's current versionId, for searches as of a snapshot
 );
-CREATE INDEX search_index_resource ON search_index (type, id);
-CREATE INDEX search_index_s1 ON search_index (type, param, s1 text_pattern_ops, id);
+-- Replacing a resource's rows; :missing.
+CREATE INDEX search_index_resource ON search_index (type, id, param);
+-- Equality and prefixes on strings, tokens, references, uris: ids come out in order per value.
+CREATE INDEX search_index_s1 ON search_index (type, param, s1, id) INCLUDE (v);
+-- Ranges that match much: walk the parameter's rows in id order, stop at the page's end.
+CREATE INDEX search_index_id ON search_index (type, param, id) INCLUDE (lo, hi, n, v);
+-- Ranges that match little.
 CREATE INDEX search_index_lo ON search_index (type, param, lo);
-CREATE INDEX search_index_hi ON search_index (type, param, hi);
-CREATE INDEX search_index_n ON search_index (type, param, n);
 
 -- The registry the index was built with; a different one makes the store re-index.
 CREATE TABLE herald_setting (
@@ -97,8 +101,8 @@ BEGIN
           deleted = false, content = EXCLUDED.content;
     INSERT INTO resource_history VALUES (v, p_type, p_id, op, p_ts, doc);
     IF p_index IS NOT NULL AND jsonb_array_length(p_index) > 0 THEN
-      INSERT INTO search_index (type, id, param, s1, s2, s3, n, lo, hi)
-        SELECT p_type, p_id, i.p, i.s1, i.s2, i.s3, i.n, i.lo, i.hi
+      INSERT INTO search_index (type, id, param, s1, s2, s3, n, lo, hi, v)
+        SELECT p_type, p_id, i.p, i.s1, i.s2, i.s3, i.n, i.lo, i.hi, v
         FROM jsonb_to_recordset(p_index) AS i(p text, s1 text, s2 text, s3 text, n numeric, lo bigint, hi bigint);
     END IF;
   END IF;
@@ -108,9 +112,9 @@ BEGIN
 END $$;
 
 -- Replaces the index rows of one resource (re-indexing after the registry changed).
-CREATE FUNCTION herald_reindex(p_type text, p_id text, p_index jsonb) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION herald_reindex(p_type text, p_id text, p_version bigint, p_index jsonb) RETURNS void LANGUAGE sql AS $$
   DELETE FROM search_index WHERE type = p_type AND id = p_id;
-  INSERT INTO search_index (type, id, param, s1, s2, s3, n, lo, hi)
-    SELECT p_type, p_id, i.p, i.s1, i.s2, i.s3, i.n, i.lo, i.hi
+  INSERT INTO search_index (type, id, param, s1, s2, s3, n, lo, hi, v)
+    SELECT p_type, p_id, i.p, i.s1, i.s2, i.s3, i.n, i.lo, i.hi, p_version
     FROM jsonb_to_recordset(p_index) AS i(p text, s1 text, s2 text, s3 text, n numeric, lo bigint, hi bigint);
 $$;

@@ -50,15 +50,16 @@ final class Reindexer {
   }
 
   private Future<Integer> batch(String afterType, String afterId, int done) {
-    return pool.withTransaction(c -> c.preparedQuery("SELECT type, id, content FROM resource WHERE NOT deleted"
+    return pool.withTransaction(c -> c.preparedQuery("SELECT type, id, version_id, content FROM resource WHERE NOT deleted"
             + " AND (type, id) > ($1, $2) ORDER BY type, id LIMIT " + BATCH + " FOR UPDATE")
         .execute(Tuple.of(afterType, afterId))
         .compose(rows -> {
           Future<RowSet<Row>> chain = Future.succeededFuture();
           for (Row row : rows) {
             JsonObject content = row.getJsonObject("content");
-            Tuple args = Tuple.of(row.getString("type"), row.getString("id"), IndexRows.of(content, registry.registry()));
-            chain = chain.compose(v -> c.preparedQuery("SELECT herald_reindex($1, $2, $3::jsonb)").execute(args));
+            Tuple args = Tuple.of(row.getString("type"), row.getString("id"), row.getLong("version_id"),
+                IndexRows.of(content, registry.registry()));
+            chain = chain.compose(v -> c.preparedQuery("SELECT herald_reindex($1, $2, $3, $4::jsonb)").execute(args));
           }
           return chain.map(rows);
         }))

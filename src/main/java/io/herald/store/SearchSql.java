@@ -35,11 +35,31 @@ final class SearchSql {
 
   /** Matching resources as of {@code snapshot}, sorted, from {@code offset}, at most {@code limit}; columns id, content, k. */
   static Query page(SearchRequest request, long snapshot, int offset, int limit) {
+    Sort sort = request.sort();
+    String direction = sort.descending() ? " DESC" : "";
+    Clause driver = request.criteria().clauses().stream()
+        .filter(c -> c.modifier() != Modifier.NOT && c.modifier() != Modifier.MISSING).findFirst().orElse(null);
+    if (driver != null && sort.param() == null && sort.name().equals("_id")) {
+      // Sorted by id with a clause that needs index rows: find the page's ids in the index alone
+      // (its rows exist only for live resources and carry their versionId), then read just those.
+      SearchSql sql = new SearchSql(request.criteria().type(), snapshot);
+      StringBuilder ids = new StringBuilder("SELECT DISTINCT i.id FROM search_index i WHERE i.type = $1 AND i.param = ")
+          .append(sql.arg(driver.param().name())).append(" AND (").append(sql.anyOf(driver, "i")).append(") AND i.v <= $2");
+      for (Clause clause : request.criteria().clauses()) {
+        if (clause != driver) {
+          ids.append(" AND ").append(sql.clause(clause, "i.id"));
+        }
+      }
+      ids.append(" ORDER BY i.id").append(direction).append(" OFFSET ").append(sql.arg(offset))
+          .append(" LIMIT ").append(sql.arg(limit));
+      return new Query("SELECT r.id, r.content, r.id AS k FROM resource r JOIN (" + ids + ") p"
+          + " ON r.type = $1 AND r.id = p.id ORDER BY r.id" + direction, Tuple.from(sql.args));
+    }
     SearchSql sql = where(request.criteria(), snapshot);
-    String key = sql.sortKey(request.sort());
-    String order = request.sort().param() == null && request.sort().name().equals("_id")
-        ? "r.id COLLATE \"C\"" + (request.sort().descending() ? " DESC" : "")
-        : "k" + (request.sort().descending() ? " DESC" : "") + " NULLS LAST, r.id COLLATE \"C\"";
+    String key = sql.sortKey(sort);
+    String order = sort.param() == null && sort.name().equals("_id")
+        ? "r.id" + direction
+        : "k" + direction + " NULLS LAST, r.id";
     return new Query("SELECT r.id, r.content, " + key + " AS k FROM resource r WHERE " + sql.where
         + " ORDER BY " + order + " OFFSET " + sql.arg(offset) + " LIMIT " + sql.arg(limit), Tuple.from(sql.args));
   }
@@ -52,94 +72,100 @@ final class SearchSql {
   private static SearchSql where(Criteria criteria, long snapshot) {
     SearchSql sql = new SearchSql(criteria.type(), snapshot);
     for (Clause clause : criteria.clauses()) {
-      sql.where.append(" AND ").append(sql.clause(clause));
+      sql.where.append(" AND ").append(sql.clause(clause, "r.id"));
     }
     return sql;
   }
 
-  private String clause(Clause clause) {
+  /** A clause as a condition on the resource id in {@code id}. */
+  private String clause(Clause clause, String id) {
     String param = arg(clause.param().name());
     if (clause.modifier() == Modifier.MISSING) {
-      return (clause.missing() ? "NOT " : "") + "EXISTS (SELECT 1 FROM search_index i WHERE i.type = r.type"
-          + " AND i.id = r.id AND i.param = " + param + ")";
+      return (clause.missing() ? "NOT " : "") + "EXISTS (SELECT 1 FROM search_index j WHERE j.type = $1"
+          + " AND j.id = " + id + " AND j.param = " + param + ")";
     }
-    List<String> any = new ArrayList<>();
-    for (Value value : clause.anyOf()) {
-      any.add(value(value, clause.modifier()));
-    }
-    return "r.id " + (clause.modifier() == Modifier.NOT ? "NOT " : "") + "IN (SELECT i.id FROM search_index i"
-        + " WHERE i.type = $1 AND i.param = " + param + " AND (" + String.join(" OR ", any) + "))";
+    return id + " " + (clause.modifier() == Modifier.NOT ? "NOT " : "") + "IN (SELECT j.id FROM search_index j"
+        + " WHERE j.type = $1 AND j.param = " + param + " AND (" + anyOf(clause, "j") + "))";
   }
 
-  private String value(Value value, Modifier modifier) {
+  /** The clause's comma-separated values as one condition on the index row {@code alias}. */
+  private String anyOf(Clause clause, String alias) {
+    List<String> any = new ArrayList<>();
+    for (Value value : clause.anyOf()) {
+      any.add(value(value, clause.modifier(), alias));
+    }
+    return String.join(" OR ", any);
+  }
+
+  private String value(Value value, Modifier modifier, String a) {
     if (value instanceof Criteria.StringValue s) {
       return switch (modifier) {
-        case EXACT -> "i.s2 = " + arg(s.exact());
-        case CONTAINS -> "i.s1 LIKE " + arg("%" + escapeLike(s.normalized()) + "%");
-        default -> "i.s1 LIKE " + arg(escapeLike(s.normalized()) + "%");
+        case EXACT -> a + ".s2 = " + arg(s.exact());
+        case CONTAINS -> a + ".s1 LIKE " + arg("%" + escapeLike(s.normalized()) + "%");
+        default -> a + ".s1 LIKE " + arg(escapeLike(s.normalized()) + "%");
       };
     }
     if (value instanceof Criteria.TokenValue t) {
       if (modifier == Modifier.TEXT) {
-        return "i.s3 LIKE " + arg(escapeLike(t.text()) + "%");
+        return a + ".s3 LIKE " + arg(escapeLike(t.text()) + "%");
       }
-      String code = t.code() == null ? "i.s1 IS NOT NULL" : "i.s1 = " + arg(t.code());
+      String code = t.code() == null ? a + ".s1 IS NOT NULL" : a + ".s1 = " + arg(t.code());
       if (!t.systemGiven()) {
         return code;
       }
-      return "(" + code + " AND " + (t.system() == null ? "i.s2 IS NULL" : "i.s2 = " + arg(t.system())) + ")";
+      return "(" + code + " AND " + (t.system() == null ? a + ".s2 IS NULL" : a + ".s2 = " + arg(t.system())) + ")";
     }
     if (value instanceof Criteria.DateValue d) {
       DateRange r = d.range();
       return switch (d.prefix()) {
-        case EQ -> "(i.lo >= " + arg(r.lo()) + " AND i.hi <= " + arg(r.hi()) + ")";
-        case NE -> "NOT (i.lo >= " + arg(r.lo()) + " AND i.hi <= " + arg(r.hi()) + ")";
-        case GT -> "i.hi > " + arg(r.hi());
-        case LT -> "i.lo < " + arg(r.lo());
-        case GE -> "(i.hi > " + arg(r.hi()) + " OR i.lo >= " + arg(r.lo()) + ")";
-        case LE -> "(i.lo < " + arg(r.lo()) + " OR i.hi <= " + arg(r.hi()) + ")";
-        case SA -> "i.lo >= " + arg(r.hi());
-        case EB -> "i.hi <= " + arg(r.lo());
-        case AP -> "(i.lo < " + arg(r.hi()) + " AND i.hi > " + arg(r.lo()) + ")";
+        case EQ -> "(" + a + ".lo >= " + arg(r.lo()) + " AND " + a + ".hi <= " + arg(r.hi()) + ")";
+        case NE -> "NOT (" + a + ".lo >= " + arg(r.lo()) + " AND " + a + ".hi <= " + arg(r.hi()) + ")";
+        case GT -> a + ".hi > " + arg(r.hi());
+        case LT -> a + ".lo < " + arg(r.lo());
+        case GE -> "(" + a + ".hi > " + arg(r.hi()) + " OR " + a + ".lo >= " + arg(r.lo()) + ")";
+        case LE -> "(" + a + ".lo < " + arg(r.lo()) + " OR " + a + ".hi <= " + arg(r.hi()) + ")";
+        case SA -> a + ".lo >= " + arg(r.hi());
+        case EB -> a + ".hi <= " + arg(r.lo());
+        case AP -> "(" + a + ".lo < " + arg(r.hi()) + " AND " + a + ".hi > " + arg(r.lo()) + ")";
       };
     }
     if (value instanceof NumberValue n) {
-      return number(n);
+      return number(n, a);
     }
     if (value instanceof Criteria.QuantityValue q) {
-      StringBuilder sql = new StringBuilder("(").append(number(q.number()));
+      StringBuilder sql = new StringBuilder("(").append(number(q.number(), a));
       if (q.system() != null) {
-        sql.append(" AND i.s2 = ").append(arg(q.system()));
+        sql.append(" AND " + a + ".s2 = ").append(arg(q.system()));
       }
       if (q.code() != null) {
         String code = arg(q.code());
-        sql.append(q.system() != null ? " AND i.s1 = " + code : " AND (i.s1 = " + code + " OR i.s3 = " + code + ")");
+        sql.append(q.system() != null ? " AND " + a + ".s1 = " + code : " AND (" + a + ".s1 = " + code + " OR " + a + ".s3 = " + code + ")");
       }
       return sql.append(")").toString();
     }
     if (value instanceof Criteria.ReferenceValue ref) {
       if (ref.id() == null) {
-        return "i.s3 = " + arg(ref.url());
+        return a + ".s3 = " + arg(ref.url());
       }
-      return ref.type() == null ? "i.s1 = " + arg(ref.id()) : "(i.s1 = " + arg(ref.id()) + " AND i.s2 = " + arg(ref.type()) + ")";
+      return ref.type() == null ? a + ".s1 = " + arg(ref.id()) : "(" + a + ".s1 = " + arg(ref.id()) + " AND " + a + ".s2 = " + arg(ref.type()) + ")";
     }
     if (value instanceof Criteria.UriValue u) {
-      return "i.s1 = " + arg(u.uri());
+      return a + ".s1 = " + arg(u.uri());
     }
     throw new IllegalArgumentException("No SQL for " + value);
   }
 
-  private String number(NumberValue n) {
+  private String number(NumberValue n, String a) {
     return switch (n.prefix()) {
-      case EQ -> "(i.n >= " + arg(n.lo()) + " AND i.n < " + arg(n.hi()) + ")";
-      case NE -> "NOT (i.n >= " + arg(n.lo()) + " AND i.n < " + arg(n.hi()) + ")";
-      case GT, SA -> "i.n > " + arg(n.value());
-      case LT, EB -> "i.n < " + arg(n.value());
-      case GE -> "i.n >= " + arg(n.value());
-      case LE -> "i.n <= " + arg(n.value());
+      case EQ -> "(" + a + ".n >= " + arg(n.lo()) + " AND " + a + ".n < " + arg(n.hi()) + ")";
+      case NE -> "NOT (" + a + ".n >= " + arg(n.lo()) + " AND " + a + ".n < " + arg(n.hi()) + ")";
+      case GT, SA -> a + ".n > " + arg(n.value());
+      case LT, EB -> a + ".n < " + arg(n.value());
+      case GE -> a + ".n >= " + arg(n.value());
+      case LE -> a + ".n <= " + arg(n.value());
       case AP -> {
         String v = arg(n.value());
-        yield "abs(i.n - " + v + ") <= abs(" + v + ") * 0.1";
+        yield "abs(" + a + ".n - " + v + ") <= abs(" + v + ") * 0.1";
       }
     };
   }
@@ -150,7 +176,7 @@ final class SearchSql {
       return sort.name().equals("_lastUpdated") ? "r.last_updated" : "r.id";
     }
     String agg = sort.descending() ? "max" : "min";
-    String column = sort.param().type() == ParamType.DATE ? (sort.descending() ? "i.hi" : "i.lo") : "i.s1 COLLATE \"C\"";
+    String column = sort.param().type() == ParamType.DATE ? (sort.descending() ? "i.hi" : "i.lo") : "i.s1";
     return "(SELECT " + agg + "(" + column + ") FROM search_index i WHERE i.type = r.type AND i.id = r.id"
         + " AND i.param = " + arg(sort.param().name()) + ")";
   }
