@@ -38,7 +38,8 @@ final class SearchSql {
     Sort sort = request.sort();
     String direction = sort.descending() ? " DESC" : "";
     Clause driver = request.criteria().clauses().stream()
-        .filter(c -> c.modifier() != Modifier.NOT && c.modifier() != Modifier.MISSING).findFirst().orElse(null);
+        .filter(c -> c.modifier() != Modifier.NOT && c.modifier() != Modifier.MISSING)
+        .min(java.util.Comparator.comparingInt(SearchSql::breadth)).orElse(null);
     if (driver != null && sort.param() == null && sort.name().equals("_id")) {
       // Sorted by id with a clause that needs index rows: find the page's ids in the index alone
       // (its rows exist only for live resources and carry their versionId), then read just those.
@@ -62,6 +63,15 @@ final class SearchSql {
         : "k" + direction + " NULLS LAST, r.id";
     return new Query("SELECT r.id, r.content, " + key + " AS k FROM resource r WHERE " + sql.where
         + " ORDER BY " + order + " OFFSET " + sql.arg(offset) + " LIMIT " + sql.arg(limit), Tuple.from(sql.args));
+  }
+
+  /** How many index rows a clause is likely to touch, roughly: exact values first, ranges last. */
+  private static int breadth(Clause clause) {
+    return switch (clause.param().type()) {
+      case TOKEN, REFERENCE, URI -> clause.modifier() == Modifier.TEXT ? 2 : 0;
+      case STRING -> clause.modifier() == Modifier.EXACT ? 0 : clause.modifier() == Modifier.CONTAINS ? 3 : 1;
+      default -> 3;
+    };
   }
 
   static Query count(SearchRequest request, long snapshot) {
