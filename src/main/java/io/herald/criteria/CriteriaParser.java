@@ -47,7 +47,8 @@ public final class CriteriaParser {
         if (eq <= 0) {
           throw new CriteriaException(pair, "has no value (expected name=value)");
         }
-        params.computeIfAbsent(decode(pair.substring(0, eq)), k -> new ArrayList<>()).add(decode(pair.substring(eq + 1)));
+        String name = decode(pair.substring(0, eq), pair.substring(0, eq));
+        params.computeIfAbsent(name, k -> new ArrayList<>()).add(decode(pair.substring(eq + 1), name));
       }
     }
     return parse(type, params);
@@ -253,11 +254,11 @@ public final class CriteriaParser {
     return s.replaceAll("\\\\([,|$\\\\])", "$1");
   }
 
-  private static String decode(String s) {
+  private static String decode(String s, String parameter) {
     try {
       return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new CriteriaException(s, "is not valid URL encoding");
+      throw new CriteriaException(parameter, "'" + s + "' is not valid URL encoding");
     }
   }
 }

@@ -1,0 +1,124 @@
+package io.herald.http;
+
+import io.herald.testing.HeraldNode;
+import io.herald.testing.Reply;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** REST search as a client sees it: custom types, sorting, totals, and pages that stay put while writes go on. */
+class SearchIT {
+
+  private static HeraldNode node;
+
+  @BeforeAll
+  static void start() {
+    node = HeraldNode.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void dataSampleLabelsAreSearchableWithNoCode() {
+    node.put("/DataSample/ds1", "{\"resourceType\":\"DataSample\",\"id\":\"ds1\",\"labels\":[{\"type\":\"IC-TEST\",\"code\":\"TEST\"}]}");
+    node.put("/DataSample/ds2", "{\"resourceType\":\"DataSample\",\"id\":\"ds2\",\"labels\":[{\"type\":\"IC-TEST\",\"code\":\"OTHER\"}]}");
+    assertEquals(List.of("ds1"), ids(node.get("/DataSample?label=IC-TEST%7CTEST").json()));
+    assertEquals(List.of("ds1", "ds2"), ids(node.get("/DataSample?label=IC-TEST%7C").json()));
+    assertEquals(List.of("ds2"), ids(node.get("/DataSample?label:not=TEST").json()));
+  }
+
+  @Test
+  void sortsByDateStringTokenAndLastUpdated() {
+    String[][] people = {{"s1", "Zeta", "1980-01-01", "female"}, {"s2", "Alpha", "1970-06-01", "male"},
+        {"s3", "Mid", "1990", "other"}, {"s4", "Beta", null, "male"}};
+    for (String[] p : people) {
+      JsonObject patient = new JsonObject().put("resourceType", "Patient").put("id", p[0])
+          .put("name", new JsonArray().add(new JsonObject().put("family", p[1]))).put("gender", p[3])
+          .put("meta", new JsonObject().put("tag", new JsonArray().add(new JsonObject().put("code", "sorting"))));
+      if (p[2] != null) {
+        patient.put("birthDate", p[2]);
+      }
+      assertEquals(201, node.put("/Patient/" + p[0], patient.encode()).status);
+    }
+    String base = "/Patient?_tag=sorting&_sort=";
+    assertEquals(List.of("s2", "s1", "s3", "s4"), ids(node.get(base + "birthdate").json()), "missing values last");
+    assertEquals(List.of("s3", "s1", "s2", "s4"), ids(node.get(base + "-birthdate").json()));
+    assertEquals(List.of("s2", "s4", "s3", "s1"), ids(node.get(base + "name").json()));
+    assertEquals(List.of("s1", "s3", "s4", "s2"), ids(node.get(base + "-family").json()));
+    assertEquals(List.of("s1", "s2", "s4", "s3"), ids(node.get(base + "gender").json()));
+    assertEquals(List.of("s4", "s3", "s2", "s1"), ids(node.get(base + "-_lastUpdated").json()));
+    assertEquals(List.of("s4", "s3", "s2", "s1"), ids(node.get(base + "-_id").json()));
+  }
+
+  @Test
+  void summaryCountAndTotal() {
+    for (int i = 0; i < 3; i++) {
+      node.post("/Immunization", "{\"resourceType\":\"Immunization\",\"status\":\"completed\"}");
+    }
+    JsonObject count = node.get("/Immunization?status=completed&_summary=count").json();
+    assertEquals(3, count.getLong("total"));
+    assertTrue(count.getJsonArray("entry").isEmpty());
+    JsonObject page = node.get("/Immunization?_count=2&_total=accurate").json();
+    assertEquals(3, page.getLong("total"));
+    assertEquals(2, page.getJsonArray("entry").size());
+  }
+
+  /** Pages sorted by _lastUpdated while other clients update, delete and create: no repeats, no gaps. */
+  @Test
+  void pagesNeitherSkipNorRepeatWhileWritesGoOn() {
+    List<JsonObject> patients = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      Reply created = node.put("/Patient/pg" + i, new JsonObject().put("resourceType", "Patient").put("id", "pg" + i)
+          .put("meta", new JsonObject().put("tag", new JsonArray().add(new JsonObject().put("code", "paging")))).encode());
+      patients.add(created.json());
+    }
+    Set<String> atStart = new HashSet<>();
+    patients.forEach(p -> atStart.add(p.getString("id")));
+    Random random = new Random(5);
+    List<String> seen = new ArrayList<>();
+    String next = node.base + "/Patient?_tag=paging&_sort=_lastUpdated&_count=7";
+    int created = 0;
+    while (next != null) {
+      JsonObject bundle = node.get(next).json();
+      seen.addAll(ids(bundle));
+      next = link(bundle, "next");
+      for (int w = 0; w < 5; w++) {   // writes between pages move resources in the sort order
+        JsonObject p = patients.get(random.nextInt(patients.size()));
+        node.put("/Patient/" + p.getString("id"), p.copy().put("active", random.nextBoolean()).encode());
+      }
+      node.delete("/Patient/" + patients.get(random.nextInt(patients.size())).getString("id"));
+      node.post("/Patient", "{\"resourceType\":\"Patient\",\"meta\":{\"tag\":[{\"code\":\"paging\"}]}}");
+      created++;
+    }
+    assertEquals(seen.size(), new HashSet<>(seen).size(), "no resource on two pages: " + seen);
+    assertEquals(atStart, new HashSet<>(seen), "every resource there when the search began, none added since");
+    assertTrue(created > 5);
+    assertNull(node.get("/Patient?_tag=paging&_snapshot=x").json().getString("type"), "a bad snapshot is rejected");
+  }
+
+  static List<String> ids(JsonObject bundle) {
+    List<String> ids = new ArrayList<>();
+    bundle.getJsonArray("entry").forEach(e -> ids.add(((JsonObject) e).getJsonObject("resource").getString("id")));
+    return ids;
+  }
+
+  private static String link(JsonObject bundle, String relation) {
+    return bundle.getJsonArray("link").stream().map(JsonObject.class::cast)
+        .filter(l -> l.getString("relation").equals(relation)).map(l -> l.getString("url")).findFirst().orElse(null);
+  }
+}
