@@ -23,12 +23,13 @@ CREATE TABLE search_index (
 -- Replacing a resource's rows; :missing.
 CREATE INDEX search_index_resource ON search_index (type, id, param);
 -- Equality and prefixes on strings, tokens, references, uris: ids come out in order per value.
-CREATE INDEX search_index_s1 ON search_index (type, param, s1, id) INCLUDE (v);
+CREATE INDEX search_index_s1 ON search_index (type, param, s1, id) INCLUDE (v) WHERE s1 IS NOT NULL;
 -- Ranges (dates, numbers, quantities): walk the parameter's rows in id order, index only, and
 -- stop at the page's end. No index on lo/hi: the planner cannot tell how much of a range one
 -- parameter's rows cover (the column mixes every parameter), and sorting a large match by id
 -- costs more than walking the parameter's rows in id order.
-CREATE INDEX search_index_id ON search_index (type, param, id) INCLUDE (lo, hi, n, v);
+CREATE INDEX search_index_id ON search_index (type, param, id) INCLUDE (lo, hi, n, v)
+  WHERE lo IS NOT NULL OR n IS NOT NULL;
 
 -- The registry the index was built with; a different one makes the store re-index.
 CREATE TABLE herald_setting (

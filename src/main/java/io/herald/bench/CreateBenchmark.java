@@ -5,7 +5,10 @@ import io.herald.Herald;
 import io.herald.http.HttpConfig;
 import io.herald.store.EmbeddedPostgres;
 import io.herald.store.StoreConfig;
+import io.herald.store.Registries;
 import io.herald.store.StoreVerticle;
+import io.herald.store.WriteStatement;
+import io.herald.criteria.Registry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,7 +21,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -95,8 +97,12 @@ public final class CreateBenchmark {
     Buffer body = Buffer.buffer(PATIENT);
     JsonObject resource = new JsonObject(PATIENT);
 
-    Operation bareSql = () -> pool.preparedQuery("SELECT outcome, version_id, meta, current_version FROM herald_write($1, $2, $3, $4::jsonb, $5)")
-        .execute(Tuple.of("Patient", UUID.randomUUID().toString(), "create", resource.copy().put("id", "x"), null)).mapEmpty();
+    Registry registry = Registries.load(store.searchParameters()).registry();
+    Operation bareSql = () -> {
+      String id = UUID.randomUUID().toString();
+      return pool.preparedQuery(WriteStatement.SQL)
+          .execute(WriteStatement.args("Patient", id, "create", resource.copy().put("id", id), null, registry)).mapEmpty();
+    };
     RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setURI("/fhir/Patient")
         .putHeader("Content-Type", "application/fhir+json");
     Operation overHttp = () -> client.request(post)
@@ -137,6 +143,9 @@ public final class CreateBenchmark {
     }
   }
 
+  private static final java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   interface Operation {
     Future<Void> run();
   }
@@ -149,6 +158,7 @@ public final class CreateBenchmark {
     Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong done = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    firstFailure.set(null);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
     Future<?>[] loops = new Future<?>[concurrency];
@@ -158,6 +168,10 @@ public final class CreateBenchmark {
       vertx.runOnContext(v -> loop(op, end, histogram, done, failed, finished));
     }
     Future.all(java.util.List.of(loops)).await();
+    if (failed.get() > 0) {
+      System.out.println(name + ": " + failed.get() + " operations failed, first: " + firstFailure.get());
+      System.exit(1);
+    }
     double elapsed = (System.nanoTime() - start) / 1e9;
     double rate = done.get() / elapsed;
     System.out.printf("%-28s %8.0f creates/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  (%d ok, %d failed)%n",
@@ -179,6 +193,7 @@ public final class CreateBenchmark {
         done.incrementAndGet();
       } else {
         failed.incrementAndGet();
+        firstFailure.compareAndSet(null, result.cause());
       }
       loop(op, end, histogram, done, failed, finished);
     });

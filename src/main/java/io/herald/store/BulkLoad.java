@@ -8,9 +8,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,10 +49,8 @@ public final class BulkLoad {
           }
           return;
         }
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
-        resource.put("meta", resource.getJsonObject("meta", new JsonObject()).copy().put("lastUpdated", ResourceStore.format(now)));
-        Tuple args = Tuple.of(resource.getString("resourceType"), resource.getString("id"), "update", resource, null)
-            .addOffsetDateTime(now).addValue(IndexRows.of(resource, registry));
+        Tuple args = WriteStatement.args(resource.getString("resourceType"), resource.getString("id"), "update",
+            resource, null, registry);
         inFlight[0]++;
         c.preparedQuery(SqlQueries.WRITE).execute(args).onComplete(result -> {
           inFlight[0]--;

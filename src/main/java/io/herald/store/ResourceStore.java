@@ -57,13 +57,7 @@ final class ResourceStore {
   }
 
   private Future<JsonObject> write(String type, String id, String op, JsonObject resource, Long ifMatch) {
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
-    JsonArray index = null;
-    if (resource != null) {
-      resource.put("meta", resource.getJsonObject("meta", new JsonObject()).copy().put("lastUpdated", format(now)));
-      index = IndexRows.of(resource, registry);
-    }
-    Tuple args = Tuple.of(type, id, op, resource, ifMatch).addOffsetDateTime(now).addValue(index);
+    Tuple args = WriteStatement.args(type, id, op, resource, ifMatch, registry);
     return pool.preparedQuery(SqlQueries.WRITE).execute(args).map(rows -> {
       Row row = rows.iterator().next();
       String outcome = row.getString("outcome");
