@@ -1,5 +1,5 @@
 -- Resources, their history and the change feed.
--- One write = one transaction through herald_write(): current version, history entry and change row.
+-- One write = one transaction through herald_write() (V2): current version, history entry, change row.
 
 CREATE SEQUENCE herald_version_seq CACHE 1;   -- CACHE 1: numbers leave the sequence in call order
 
@@ -53,68 +53,4 @@ BEGIN
   PERFORM pg_advisory_unlock(4864557401);
 END $$;
 
--- One write of one resource. p_op: 'create' (new id), 'update' (update or create) or 'delete'.
--- p_if_match: the version the client expects to replace, or NULL.
--- outcome: 'create' | 'update' | 'delete' (written), 'precondition-failed', 'not-found', 'gone'.
-CREATE FUNCTION herald_write(p_type text, p_id text, p_op text, p_content jsonb, p_if_match bigint)
-RETURNS TABLE (outcome text, version_id bigint, meta jsonb, current_version bigint)
-LANGUAGE plpgsql AS $$
-DECLARE
-  cur      resource%ROWTYPE;
-  found_it boolean;
-  op       text;
-  v        bigint;
-  x        xid8;
-  ts       timestamptz;
-  m        jsonb;
-  doc      jsonb;
-BEGIN
-  IF p_content IS NOT NULL AND jsonb_typeof(p_content) <> 'object' THEN
-    RAISE EXCEPTION 'herald_write: content must be a JSON object, not %', jsonb_typeof(p_content);
-  END IF;
-  -- Writers of one resource take turns; the advisory lock gives no transaction id.
-  PERFORM pg_advisory_xact_lock(hashtextextended(p_type || '/' || p_id, 0));
-  SELECT * INTO cur FROM resource r WHERE r.type = p_type AND r.id = p_id;
-  found_it := FOUND AND NOT cur.deleted;
-
-  IF p_if_match IS NOT NULL AND (NOT found_it OR cur.version_id <> p_if_match) THEN
-    RETURN QUERY SELECT 'precondition-failed', NULL::bigint, NULL::jsonb, cur.version_id;
-    RETURN;
-  END IF;
-  IF p_op = 'delete' THEN
-    IF NOT FOUND THEN
-      RETURN QUERY SELECT 'not-found', NULL::bigint, NULL::jsonb, NULL::bigint;
-      RETURN;
-    ELSIF cur.deleted THEN
-      RETURN QUERY SELECT 'gone', NULL::bigint, NULL::jsonb, cur.version_id;
-      RETURN;
-    END IF;
-    op := 'delete';
-  ELSIF found_it THEN
-    op := 'update';
-  ELSE
-    op := 'create';
-  END IF;
-
-  SELECT s.version_id, s.tx INTO v, x FROM herald_stamp() s;
-  ts := date_trunc('milliseconds', clock_timestamp());
-  m := jsonb_build_object('versionId', v::text,
-                          'lastUpdated', to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'));
-
-  IF op = 'delete' THEN
-    doc := cur.content;
-    UPDATE resource SET version_id = v, last_updated = ts, deleted = true
-      WHERE type = p_type AND id = p_id;
-    INSERT INTO resource_history VALUES (v, p_type, p_id, op, ts, NULL);
-  ELSE
-    doc := p_content || jsonb_build_object('meta', coalesce(p_content -> 'meta', '{}'::jsonb) || m);
-    INSERT INTO resource VALUES (p_type, p_id, v, ts, false, doc)
-      ON CONFLICT (type, id) DO UPDATE
-      SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
-          deleted = false, content = EXCLUDED.content;
-    INSERT INTO resource_history VALUES (v, p_type, p_id, op, ts, doc);
-  END IF;
-  INSERT INTO change VALUES (v, x, p_type, p_id, op, ts, doc);
-
-  RETURN QUERY SELECT op, v, m, cur.version_id;
-END $$;
+-- herald_write(), the one statement of every write, is defined with the search index (V2).

@@ -37,8 +37,6 @@ CREATE TABLE herald_setting (
   value  text NOT NULL
 );
 
-DROP FUNCTION herald_write(text, text, text, jsonb, bigint);
-
 -- One write of one resource: current version, history, change row and search index rows.
 -- p_op: 'create' (new id), 'update' (update or create) or 'delete'. p_if_match: the version the
 -- client expects to replace, or NULL. p_ts: meta.lastUpdated. p_index: [{p, s1, s2, s3, n, lo, hi}].

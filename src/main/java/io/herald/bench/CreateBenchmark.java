@@ -3,7 +3,6 @@ package io.herald.bench;
 import io.herald.Config;
 import io.herald.Herald;
 import io.herald.http.HttpConfig;
-import io.herald.store.EmbeddedPostgres;
 import io.herald.store.StoreConfig;
 import io.herald.store.Registries;
 import io.herald.store.StoreVerticle;
@@ -26,8 +25,6 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -69,17 +66,11 @@ public final class CreateBenchmark {
     int warmup = Integer.parseInt(options.get("warmup"));
     int rounds = Integer.parseInt(options.get("rounds"));
 
-    String pgUri = System.getenv("HERALD_PG_URI");
-    EmbeddedPostgres embedded = null;
-    Path dir = null;
-    if (pgUri == null || pgUri.isBlank()) {
-      dir = Files.createTempDirectory("herald-bench");
-      embedded = EmbeddedPostgres.start(dir);
-      pgUri = embedded.uri();
-    }
+    BenchDatabase database = BenchDatabase.open("herald-bench");
+    String pgUri = database.uri;
     System.out.printf("Create benchmark: concurrency %d, %d s per measurement after %d s warm-up, %d rounds, %d cores%n",
         concurrency, seconds, warmup, rounds, Runtime.getRuntime().availableProcessors());
-    System.out.println("PostgreSQL: " + (embedded == null ? "HERALD_PG_URI" : "embedded, fsync on") + ", Patient body " + PATIENT.length() + " bytes");
+    System.out.println("PostgreSQL: " + (database.embedded ? "embedded, fsync on" : "HERALD_PG_URI") + ", Patient body " + PATIENT.length() + " bytes");
 
     JsonObject config = Config.load(System.getenv());
     StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(pgUri);
@@ -137,10 +128,7 @@ public final class CreateBenchmark {
     load.close().await();
     herald.stop().await();
     server.close().await();
-    if (embedded != null) {
-      embedded.close();
-      io.herald.bench.Args.deleteTree(dir);
-    }
+    database.close();
   }
 
   private static final java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure =

@@ -4,7 +4,6 @@ import io.herald.Config;
 import io.herald.Herald;
 import io.herald.http.HttpConfig;
 import io.herald.store.BulkLoad;
-import io.herald.store.EmbeddedPostgres;
 import io.herald.store.Registries;
 import io.herald.store.StoreConfig;
 import io.herald.store.StoreVerticle;
@@ -20,8 +19,6 @@ import org.HdrHistogram.Histogram;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,14 +47,8 @@ public final class SearchBenchmark {
     int patients = Integer.parseInt(options.get("patients"));
     int observations = Integer.parseInt(options.get("observations"));
     int queries = Integer.parseInt(options.get("queries"));
-    String pgUri = System.getenv("HERALD_PG_URI");
-    EmbeddedPostgres embedded = null;
-    Path dir = null;
-    if (pgUri == null || pgUri.isBlank()) {
-      dir = Files.createTempDirectory("herald-search-bench");
-      embedded = EmbeddedPostgres.start(dir);
-      pgUri = embedded.uri();
-    }
+    BenchDatabase database = BenchDatabase.open("herald-search-bench");
+    String pgUri = database.uri;
     JsonObject config = Config.load(System.getenv());
     StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(pgUri);
     int port;
@@ -106,10 +97,7 @@ public final class SearchBenchmark {
     pool.close().await();
     herald.stop().await();
     vertx.close().await();
-    if (embedded != null) {
-      embedded.close();
-      Args.deleteTree(dir);
-    }
+    database.close();
   }
 
   private static JsonObject get(HttpClientAgent client, int port, String query) {

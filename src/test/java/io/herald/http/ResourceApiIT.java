@@ -1,6 +1,8 @@
 package io.herald.http;
 
 import io.herald.testing.HeraldNode;
+import static io.herald.testing.BundleLinks.ids;
+import static io.herald.testing.BundleLinks.link;
 import io.herald.testing.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -212,8 +214,4 @@ class ResourceApiIT {
     assertTrue(!params.contains("deceased"), "special parameters that cannot be evaluated are not listed");
   }
 
-  private static String link(JsonObject bundle, String relation) {
-    return bundle.getJsonArray("link").stream().map(JsonObject.class::cast)
-        .filter(l -> l.getString("relation").equals(relation)).map(l -> l.getString("url")).findFirst().orElse(null);
-  }
 }

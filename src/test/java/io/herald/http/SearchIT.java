@@ -1,6 +1,8 @@
 package io.herald.http;
 
 import io.herald.testing.HeraldNode;
+import static io.herald.testing.BundleLinks.ids;
+import static io.herald.testing.BundleLinks.link;
 import io.herald.testing.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -111,14 +113,5 @@ class SearchIT {
     assertNull(node.get("/Patient?_tag=paging&_snapshot=x").json().getString("type"), "a bad snapshot is rejected");
   }
 
-  static List<String> ids(JsonObject bundle) {
-    List<String> ids = new ArrayList<>();
-    bundle.getJsonArray("entry").forEach(e -> ids.add(((JsonObject) e).getJsonObject("resource").getString("id")));
-    return ids;
-  }
 
-  private static String link(JsonObject bundle, String relation) {
-    return bundle.getJsonArray("link").stream().map(JsonObject.class::cast)
-        .filter(l -> l.getString("relation").equals(relation)).map(l -> l.getString("url")).findFirst().orElse(null);
-  }
 }
