@@ -17,6 +17,7 @@ public final class Registry {
 
   private final Map<String, SearchParameter> common;
   private final Map<String, Map<String, SearchParameter>> byType;
+  private final Map<String, List<SearchParameter>> allByType = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Registry(Map<String, SearchParameter> common, Map<String, Map<String, SearchParameter>> byType) {
     this.common = common;
@@ -81,9 +82,11 @@ public final class Registry {
 
   /** Every parameter of {@code type}, the common ones included. */
   public Collection<SearchParameter> forType(String type) {
-    Map<String, SearchParameter> all = new LinkedHashMap<>(common);
-    all.putAll(byType.getOrDefault(type, Map.of()));
-    return all.values();
+    return allByType.computeIfAbsent(type, t -> {
+      Map<String, SearchParameter> all = new LinkedHashMap<>(common);
+      all.putAll(byType.getOrDefault(t, Map.of()));
+      return List.copyOf(all.values());
+    });
   }
 
   /** The types with parameters of their own. */
