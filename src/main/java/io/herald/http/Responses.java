@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 
@@ -49,8 +48,9 @@ final class Responses {
 
   /** The server's base URL as the client sees it, e.g. {@code http://localhost:8080}. */
   static String base(RoutingContext ctx) {
-    URI uri = URI.create(ctx.request().absoluteURI());
-    return uri.getScheme() + "://" + uri.getRawAuthority();
+    String absolute = ctx.request().absoluteURI();   // may hold characters java.net.URI rejects, such as '|'
+    int path = absolute.indexOf('/', absolute.indexOf("://") + 3);
+    return path < 0 ? absolute : absolute.substring(0, path);
   }
 
   private static String httpDate(String instant) {

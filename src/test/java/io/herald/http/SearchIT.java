@@ -45,6 +45,18 @@ class SearchIT {
   }
 
   @Test
+  void acceptsAnUnencodedBarAsCurlSendsIt() throws Exception {
+    node.put("/DataSample/ds9", "{\"resourceType\":\"DataSample\",\"id\":\"ds9\",\"labels\":[{\"type\":\"RAW\",\"code\":\"BAR\"}]}");
+    try (java.net.Socket socket = new java.net.Socket("localhost", node.uri("/").getPort())) {
+      socket.getOutputStream().write(("GET /fhir/DataSample?label=RAW|BAR HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(response.startsWith("HTTP/1.1 200"), response);
+      assertTrue(response.contains("\"id\":\"ds9\""), response);
+    }
+  }
+
+  @Test
   void sortsByDateStringTokenAndLastUpdated() {
     String[][] people = {{"s1", "Zeta", "1980-01-01", "female"}, {"s2", "Alpha", "1970-06-01", "male"},
         {"s3", "Mid", "1990", "other"}, {"s4", "Beta", null, "male"}};
