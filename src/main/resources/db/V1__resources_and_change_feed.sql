@@ -48,8 +48,14 @@ BEGIN
     RAISE EXCEPTION 'herald_stamp() must run before the transaction writes anything';
   END IF;
   PERFORM pg_advisory_lock(4864557401);
-  version_id := nextval('herald_version_seq');
-  tx := pg_current_xact_id();
+  BEGIN
+    version_id := nextval('herald_version_seq');
+    tx := pg_current_xact_id();
+  EXCEPTION WHEN OTHERS OR query_canceled THEN
+    -- a session lock outlives the transaction: release it whatever went wrong, or every writer waits
+    PERFORM pg_advisory_unlock(4864557401);
+    RAISE;
+  END;
   PERFORM pg_advisory_unlock(4864557401);
 END $$;
 

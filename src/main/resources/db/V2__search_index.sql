@@ -111,10 +111,18 @@ BEGIN
   RETURN QUERY SELECT op, v, m, cur.version_id;
 END $$;
 
--- Replaces the index rows of one resource (re-indexing after the registry changed).
-CREATE FUNCTION herald_reindex(p_type text, p_id text, p_version bigint, p_index jsonb) RETURNS void LANGUAGE sql AS $$
+-- Replaces the index rows of one resource (re-indexing after the registry changed), if it is
+-- still at p_version and live; takes the resource's write lock, so it never interleaves with herald_write.
+CREATE FUNCTION herald_reindex(p_type text, p_id text, p_version bigint, p_index jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_type || '/' || p_id, 0));
+  IF NOT EXISTS (SELECT 1 FROM resource r WHERE r.type = p_type AND r.id = p_id
+                 AND r.version_id = p_version AND NOT r.deleted) THEN
+    RETURN;
+  END IF;
   DELETE FROM search_index WHERE type = p_type AND id = p_id;
   INSERT INTO search_index (type, id, param, s1, s2, s3, n, lo, hi, v)
     SELECT p_type, p_id, i.p, i.s1, i.s2, i.s3, i.n, i.lo, i.hi, p_version
     FROM jsonb_to_recordset(p_index) AS i(p text, s1 text, s2 text, s3 text, n numeric, lo bigint, hi bigint);
-$$;
+END $$;

@@ -188,7 +188,15 @@ public final class CriteriaParser {
     if (!NUMBER.matcher(text).matches()) {
       throw new CriteriaException(key, "'" + whole + "' is not a number");
     }
-    BigDecimal value = new BigDecimal(text);
+    BigDecimal value;
+    try {
+      value = new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      throw new CriteriaException(key, "'" + whole + "' is out of range");
+    }
+    if (Math.abs(value.scale()) > 1000 || value.precision() - value.scale() > 1000) {
+      throw new CriteriaException(key, "'" + whole + "' is out of range");
+    }
     BigDecimal half = BigDecimal.valueOf(5, Math.max(0, value.scale()) + 1);   // half a unit of the last digit
     return new Criteria.NumberValue(prefix, value, value.subtract(half), value.add(half));
   }

@@ -91,12 +91,12 @@ public final class Extractor {
       case TOKEN -> token(leaf, p, out);
       case DATE -> date(leaf, out);
       case NUMBER -> {
-        if (leaf instanceof Number n) {
+        if (leaf instanceof Number n && decimal(n) != null) {
           out.add(new IndexValue.Num(decimal(n)));
         }
       }
       case QUANTITY -> {
-        if (leaf instanceof Map<?, ?> m && m.get("value") instanceof Number n) {
+        if (leaf instanceof Map<?, ?> m && m.get("value") instanceof Number n && decimal(n) != null) {
           out.add(new IndexValue.Quantity(decimal(n), str(m.get("system")), str(m.get("code")), str(m.get("unit"))));
         }
       }
@@ -138,7 +138,7 @@ public final class Extractor {
       out.add(new IndexValue.Token(null, s, null));
     } else if (leaf instanceof Boolean b) {
       out.add(new IndexValue.Token(null, b.toString(), null));
-    } else if (leaf instanceof Number n) {
+    } else if (leaf instanceof Number n && decimal(n) != null) {
       out.add(new IndexValue.Token(null, decimal(n).toPlainString(), null));
     } else if (leaf instanceof Map<?, ?> m) {
       if (p.codeField() != null || p.systemField() != null) {
@@ -206,7 +206,13 @@ public final class Extractor {
   }
 
   static BigDecimal decimal(Number n) {
-    return n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
+    if (n instanceof BigDecimal b) {
+      return b;
+    }
+    if (n instanceof Double d && !Double.isFinite(d)) {
+      return null;
+    }
+    return new BigDecimal(n.toString());
   }
 
   private static String str(Object o) {

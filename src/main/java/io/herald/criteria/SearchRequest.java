@@ -15,6 +15,9 @@ import java.util.Map;
 public record SearchRequest(Criteria criteria, int count, Sort sort, boolean total, boolean summaryCount,
                             long snapshot, int offset) {
 
+  /** How deep paging goes: a search with more results than this is narrowed, not paged through. */
+  public static final int MAX_OFFSET = 100_000;
+
   /** Parameters that shape the result rather than select resources. */
   public static final List<String> RESULT_PARAMETERS =
       List.of("_count", "_sort", "_total", "_summary", "_snapshot", "_offset", "_format", "_pretty");
@@ -58,7 +61,7 @@ public record SearchRequest(Criteria criteria, int count, Sort sort, boolean tot
           }
         }
         case "_snapshot" -> snapshot = number(name, value, 1, Long.MAX_VALUE);
-        case "_offset" -> offset = (int) number(name, value, 0, Integer.MAX_VALUE);
+        case "_offset" -> offset = (int) number(name, value, 0, MAX_OFFSET);
         default -> {
           // _format and _pretty: JSON is the only format, and it is always the same
         }

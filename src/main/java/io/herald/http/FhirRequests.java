@@ -71,14 +71,34 @@ final class FhirRequests {
       throw Errors.invalid("resourceType '" + resourceType + "' does not match the URL, which names " + type);
     }
     Object meta = resource.getValue("meta");
-    if (meta != null && !(meta instanceof JsonObject)) {
+    if (resource.containsKey("meta") && !(meta instanceof JsonObject)) {
       throw Errors.invalid("meta must be a JSON object");
     }
+    checkValues(resource.getMap(), "");
     Object id = resource.getValue("id");
     if (id != null && !(id instanceof String)) {
       throw Errors.invalid("id must be a string");
     }
     return resource;
+  }
+
+  /** Rejects what JSON allows but a FHIR resource in PostgreSQL cannot hold: non-finite numbers, NUL characters. */
+  private static void checkValues(Object node, String path) {
+    if (node instanceof java.util.Map<?, ?> map) {
+      map.forEach((k, v) -> checkValues(v, path.isEmpty() ? String.valueOf(k) : path + "." + k));
+    } else if (node instanceof JsonObject o) {
+      checkValues(o.getMap(), path);
+    } else if (node instanceof java.util.List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        checkValues(list.get(i), path + "[" + i + "]");
+      }
+    } else if (node instanceof io.vertx.core.json.JsonArray a) {
+      checkValues(a.getList(), path);
+    } else if (node instanceof Double d && !Double.isFinite(d)) {
+      throw Errors.invalid(path + " is a number out of range");
+    } else if (node instanceof String str && str.indexOf('\u0000') >= 0) {
+      throw Errors.invalid(path + " contains a NUL character (\\u0000), which FHIR strings cannot hold");
+    }
   }
 
   /** The version named by {@code If-Match} ({@code W/"3"}), or null without the header. */

@@ -15,13 +15,14 @@ import java.util.logging.Logger;
  * Follows the change feed from a cursor: reads a batch, hands it to the sink, advances the cursor
  * once the sink's future succeeds, and reads again on every commit wake-up. One read at a time,
  * all on one context. A read that finds changes held back by a running transaction retries
- * after {@code HELD_RETRY_MS}; a slow safety read every {@code SAFETY_READ_MS} covers wake-ups lost
+ * after {@code HELD_RETRY_MS}, doubling up to {@code HELD_RETRY_MAX_MS} while nothing moves; a slow safety read every {@code SAFETY_READ_MS} covers wake-ups lost
  * while nothing else is written. A sink failure leaves the cursor where it was, to be retried.
  */
 public final class FeedFollower {
 
   private static final Logger LOG = Logger.getLogger(FeedFollower.class.getName());
   private static final long HELD_RETRY_MS = 2;
+  private static final long HELD_RETRY_MAX_MS = 100;
   private static final long SAFETY_READ_MS = 1000;
 
   private final Vertx vertx;
@@ -30,6 +31,7 @@ public final class FeedFollower {
   private final int batchSize;
   private final Function<List<Change>, Future<Void>> sink;
   private long cursor;
+  private long heldDelay = HELD_RETRY_MS;
   private boolean reading;
   private boolean again;
   private boolean stopped;
@@ -96,9 +98,14 @@ public final class FeedFollower {
             LOG.log(Level.WARNING, "Reading the change feed failed; retrying from " + cursor, result.cause());
             vertx.setTimer(100, id -> read());
           } else if (again || result.result().full()) {
+            heldDelay = HELD_RETRY_MS;
             read();
           } else if (result.result().held()) {
-            vertx.setTimer(HELD_RETRY_MS, id -> read());
+            // A transaction that started earlier is still running: retry soon, backing off while it lasts.
+            vertx.setTimer(heldDelay, id -> read());
+            heldDelay = result.result().changes().isEmpty() ? Math.min(heldDelay * 2, HELD_RETRY_MAX_MS) : HELD_RETRY_MS;
+          } else {
+            heldDelay = HELD_RETRY_MS;
           }
         });
   }

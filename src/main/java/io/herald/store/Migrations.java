@@ -36,7 +36,8 @@ final class Migrations {
 
   static Future<Integer> run(Pool pool) {
     return pool.withTransaction(connection -> connection
-        .query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute()
+        .query("SET LOCAL client_min_messages = warning").execute()   // no NOTICE for the table that exists
+        .compose(quiet -> connection.query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute())
         .compose(locked -> connection.query(
             "CREATE TABLE IF NOT EXISTS herald_schema_version ("
                 + " version int PRIMARY KEY, script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())

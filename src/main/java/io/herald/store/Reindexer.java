@@ -51,7 +51,7 @@ final class Reindexer {
 
   private Future<Integer> batch(String afterType, String afterId, int done) {
     return pool.withTransaction(c -> c.preparedQuery("SELECT type, id, version_id, content FROM resource WHERE NOT deleted"
-            + " AND (type, id) > ($1, $2) ORDER BY type, id LIMIT " + BATCH + " FOR UPDATE")
+            + " AND (type, id) > ($1, $2) ORDER BY type, id LIMIT " + BATCH)
         .execute(Tuple.of(afterType, afterId))
         .compose(rows -> {
           Future<RowSet<Row>> chain = Future.succeededFuture();

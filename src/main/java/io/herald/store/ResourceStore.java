@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
@@ -154,66 +155,81 @@ final class ResourceStore {
    * A page of search results, as of a snapshot: the largest versionId every change up to which is
    * committed, taken on the first page and carried by the next links. Resources unchanged since
    * come from SQL; those changed since are judged in memory as they were at the snapshot and
-   * merged in, so pages neither skip nor repeat a resource while writes go on.
+   * merged in, so pages neither skip nor repeat a resource while writes go on. All queries of a
+   * page run in one read-only REPEATABLE READ transaction, so they see one state of the database.
    */
   Future<JsonObject> search(SearchRequest request) {
-    Future<Long> snapshot = request.snapshot() > 0 ? Future.succeededFuture(request.snapshot())
-        : pool.query(SqlQueries.SNAPSHOT).execute().map(rows -> rows.iterator().next().getLong(0));
-    return snapshot.compose(s -> changedSince(request, s).compose(changed -> {
-      int end = request.offset() + request.count();
-      Future<Long> total = request.total()
-          ? query(SearchSql.count(request, s)).map(rows -> rows.iterator().next().getLong(0) + changed.size())
-          : Future.succeededFuture(null);
-      Future<List<SortKeys.Keyed>> page = request.summaryCount() || request.count() == 0
-          ? Future.succeededFuture(List.of())
-          : changed.isEmpty()
-              ? query(SearchSql.page(request, s, request.offset(), request.count() + 1)).map(ResourceStore::keyed)
-              : query(SearchSql.page(request, s, 0, end + 1)).map(rows -> {
-                List<SortKeys.Keyed> all = new ArrayList<>(keyed(rows));
-                all.addAll(changed);
-                all.sort(SortKeys.order(request.sort()));
-                return all.subList(Math.min(request.offset(), all.size()), Math.min(end + 1, all.size()));
-              });
-      return Future.all(total, page).map(done -> {
-        JsonArray resources = new JsonArray();
-        page.result().stream().limit(request.count()).forEach(k -> resources.add(k.content()));
-        JsonObject reply = new JsonObject().put("resources", resources).put("snapshot", s);
-        if (page.result().size() > request.count()) {
-          reply.put("nextOffset", end);
-        }
-        if (total.result() != null) {
-          reply.put("total", total.result());
-        }
-        return reply;
-      });
-    }));
+    return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+        .compose(v -> c.query(SqlQueries.SNAPSHOT).execute())
+        .map(rows -> rows.iterator().next().getLong(0))
+        .compose(current -> {
+          if (request.snapshot() > current) {
+            return Future.failedFuture(new StoreFailure(Failures.INVALID, "_snapshot " + request.snapshot()
+                + " is not a snapshot of this server; use the links it returns"));
+          }
+          long s = request.snapshot() > 0 ? request.snapshot() : current;
+          return changedSince(c, request, s).compose(changed -> page(c, request, s, changed));
+        }));
+  }
+
+  private Future<JsonObject> page(SqlConnection c, SearchRequest request, long s, List<SortKeys.Keyed> changed) {
+    long end = (long) request.offset() + request.count();
+    Future<Long> total = request.total()
+        ? query(c, SearchSql.count(request, s)).map(rows -> rows.iterator().next().getLong(0) + changed.size())
+        : Future.succeededFuture(null);
+    Future<List<SortKeys.Keyed>> page = request.summaryCount() || request.count() == 0
+        ? Future.succeededFuture(List.of())
+        : changed.isEmpty()
+            ? query(c, SearchSql.page(request, s, request.offset(), request.count() + 1)).map(ResourceStore::keyed)
+            : query(c, SearchSql.page(request, s, 0, (int) end + 1)).map(rows -> {
+              List<SortKeys.Keyed> all = new ArrayList<>(keyed(rows));
+              all.addAll(changed);
+              all.sort(SortKeys.order(request.sort()));
+              return all.subList(Math.min(request.offset(), all.size()), (int) Math.min(end + 1, all.size()));
+            });
+    return Future.all(total, page).map(done -> {
+      JsonArray resources = new JsonArray();
+      page.result().stream().limit(request.count()).forEach(k -> resources.add(k.content()));
+      JsonObject reply = new JsonObject().put("resources", resources).put("snapshot", s);
+      if (page.result().size() > request.count()) {
+        reply.put("nextOffset", end);
+      }
+      if (total.result() != null) {
+        reply.put("total", total.result());
+      }
+      return reply;
+    });
   }
 
   /** Resources of the type changed after the snapshot, as they were at it, that match. */
-  private Future<List<SortKeys.Keyed>> changedSince(SearchRequest request, long snapshot) {
+  private Future<List<SortKeys.Keyed>> changedSince(SqlConnection c, SearchRequest request, long snapshot) {
     String type = request.criteria().type();
-    return pool.preparedQuery(SqlQueries.AS_OF).execute(Tuple.of(type, snapshot, MAX_CHANGED_DURING_PAGING + 1))
-        .map(rows -> {
-          var it = rows.iterator();
-          if (it.next().getLong("n") > MAX_CHANGED_DURING_PAGING) {
-            throw new StoreFailure(Failures.GONE, "More than " + MAX_CHANGED_DURING_PAGING + " " + type
-                + " resources changed since this search began; run the search again");
+    return c.preparedQuery(SqlQueries.CHANGED_SINCE).execute(Tuple.of(type, snapshot, MAX_CHANGED_DURING_PAGING + 1))
+        .compose(count -> {
+          long changed = count.iterator().next().getLong(0);
+          if (changed > MAX_CHANGED_DURING_PAGING) {
+            return Future.failedFuture(new StoreFailure(Failures.GONE, "More than " + MAX_CHANGED_DURING_PAGING + " "
+                + type + " resources changed since this search began; run the search again"));
           }
-          List<SortKeys.Keyed> matching = new ArrayList<>();
-          while (it.hasNext()) {
-            Row row = it.next();
-            JsonObject content = row.getJsonObject("content");
-            if (content == null) {
-              continue;   // deleted at the snapshot
-            }
-            Map<String, Object> plain = PlainJson.of(content);
-            if (request.criteria().matches(plain)) {
-              String id = row.getString("id");
-              matching.add(new SortKeys.Keyed(id, SortKeys.of(request.sort(), id, plain), content));
-            }
-          }
-          return matching;
+          return changed == 0 ? Future.succeededFuture(List.<SortKeys.Keyed>of())
+              : c.preparedQuery(SqlQueries.AS_OF).execute(Tuple.of(type, snapshot)).map(rows -> asOf(request, rows));
         });
+  }
+
+  private static List<SortKeys.Keyed> asOf(SearchRequest request, RowSet<Row> rows) {
+    List<SortKeys.Keyed> matching = new ArrayList<>();
+    for (Row row : rows) {
+      JsonObject content = row.getJsonObject("content");
+      if (content == null) {
+        continue;   // deleted at the snapshot
+      }
+      Map<String, Object> plain = PlainJson.of(content);
+      if (request.criteria().matches(plain)) {
+        String id = row.getString("id");
+        matching.add(new SortKeys.Keyed(id, SortKeys.of(request.sort(), id, plain), content));
+      }
+    }
+    return matching;
   }
 
   private static List<SortKeys.Keyed> keyed(RowSet<Row> rows) {
@@ -224,8 +240,8 @@ final class ResourceStore {
     return keyed;
   }
 
-  private Future<RowSet<Row>> query(SearchSql.Query query) {
-    return pool.preparedQuery(query.sql()).execute(query.args());
+  private static Future<RowSet<Row>> query(SqlConnection c, SearchSql.Query query) {
+    return c.preparedQuery(query.sql()).execute(query.args());
   }
 
   static String format(OffsetDateTime time) {

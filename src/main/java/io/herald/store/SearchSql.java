@@ -54,7 +54,8 @@ final class SearchSql {
       ids.append(" ORDER BY i.id").append(direction).append(" OFFSET ").append(sql.arg(offset))
           .append(" LIMIT ").append(sql.arg(limit));
       return new Query("SELECT r.id, r.content, r.id AS k FROM resource r JOIN (" + ids + ") p"
-          + " ON r.type = $1 AND r.id = p.id ORDER BY r.id" + direction, Tuple.from(sql.args));
+          + " ON r.type = $1 AND r.id = p.id AND NOT r.deleted AND r.version_id <= $2 ORDER BY r.id" + direction,
+          Tuple.from(sql.args));
     }
     SearchSql sql = where(request.criteria(), snapshot);
     String key = sql.sortKey(sort);

@@ -63,11 +63,30 @@ final class SortKeys {
       int c = compare(a.key(), b.key());
       return sort.descending() ? -c : c;
     };
-    return byKey.thenComparing(Keyed::id);
+    return byKey.thenComparing(Keyed::id, SortKeys::codePoints);
   }
 
+  /** Strings by code point, as PostgreSQL's "C" collation orders them; numbers numerically. */
   @SuppressWarnings("unchecked")
   private static int compare(Object a, Object b) {
+    if (a instanceof String x && b instanceof String y) {
+      return codePoints(x, y);
+    }
     return ((Comparable<Object>) a).compareTo(b);
+  }
+
+  static int codePoints(String x, String y) {
+    int i = 0;
+    int j = 0;
+    while (i < x.length() && j < y.length()) {
+      int a = x.codePointAt(i);
+      int b = y.codePointAt(j);
+      if (a != b) {
+        return Integer.compare(a, b);
+      }
+      i += Character.charCount(a);
+      j += Character.charCount(b);
+    }
+    return Integer.compare(x.length() - i, y.length() - j);
   }
 }

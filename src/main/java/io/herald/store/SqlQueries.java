@@ -42,17 +42,16 @@ final class SqlQueries {
   static final String SNAPSHOT = "SELECT coalesce((SELECT version_id FROM change"
       + " WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY version_id DESC LIMIT 1), 0)";
 
-  /**
-   * Resources of type $1 changed after versionId $2, each as it was at $2 (content NULL when it
-   * was deleted then). The first row carries only n: how many changed, counting to $3 at most.
-   */
+  /** How many resources of type $1 changed after versionId $2, counting to $3 at most. */
+  static final String CHANGED_SINCE = "SELECT count(*) FROM (SELECT DISTINCT c.id FROM change c"
+      + " WHERE c.version_id > $2 AND c.type = $1 LIMIT $3) changed";
+
+  /** Resources of type $1 changed after versionId $2, each as it was at $2 (content NULL when it was deleted then). */
   static final String AS_OF =
-      "WITH changed AS (SELECT DISTINCT c.id FROM change c WHERE c.version_id > $2 AND c.type = $1 LIMIT $3)"
-          + " SELECT NULL AS id, NULL::jsonb AS content, (SELECT count(*) FROM changed) AS n"
-          + " UNION ALL SELECT * FROM (SELECT DISTINCT ON (h.id) h.id,"
-          + " CASE WHEN h.interaction = 'delete' THEN NULL ELSE h.content END, NULL::bigint"
-          + " FROM resource_history h WHERE h.type = $1 AND h.version_id <= $2 AND h.id IN (SELECT id FROM changed)"
-          + " ORDER BY h.id, h.version_id DESC) as_of";
+      "SELECT DISTINCT ON (h.id) h.id, CASE WHEN h.interaction = 'delete' THEN NULL ELSE h.content END AS content"
+          + " FROM resource_history h WHERE h.type = $1 AND h.version_id <= $2"
+          + " AND h.id IN (SELECT c.id FROM change c WHERE c.version_id > $2 AND c.type = $1)"
+          + " ORDER BY h.id, h.version_id DESC";
 
   static final String NOTIFY = "NOTIFY " + ChangeFeed.CHANNEL;
 

@@ -94,7 +94,16 @@ class BadRequestIT {
         bad("malformed number", 400, "not a number", n -> n.get("/Observation?value-quantity=12abc")),
         bad("reference to a type the parameter cannot target", 400, "cannot refer to a Device",
             n -> n.get("/Observation?patient=Device/1")),
-        bad("unsupported _sort", 400, "_sort", n -> n.get("/Patient?_sort=nothing")));
+        bad("unsupported _sort", 400, "_sort", n -> n.get("/Patient?_sort=nothing")),
+        bad("null meta", 400, "meta must be a JSON object",
+            n -> put(n, "/Patient/" + existing, "{\"resourceType\":\"Patient\",\"id\":\"" + existing + "\",\"meta\":null}")),
+        bad("number out of range", 400, "valueQuantity.value is a number out of range",
+            n -> post(n, "/Observation", json, "{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":1e400}}")),
+        bad("NUL character", 400, "name[0].family contains a NUL",
+            n -> post(n, "/Patient", json, "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"a\\u0000b\"}]}")),
+        bad("search number out of range", 400, "out of range", n -> n.get("/Observation?value-quantity=1e9999999999")),
+        bad("offset beyond paging", 400, "_offset", n -> n.get("/Patient?_offset=2147483640")),
+        bad("snapshot from the future", 400, "_snapshot", n -> n.get("/Patient?_snapshot=9223372036854775807")));
   }
 
   private static Arguments bad(String name, int status, String diagnostics, Function<HeraldNode, Reply> request) {
