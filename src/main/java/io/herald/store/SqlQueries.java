@@ -15,18 +15,27 @@ final class SqlQueries {
 
   static final String EXISTS = "SELECT 1 FROM resource WHERE type = $1 AND id = $2";
 
+  /** The largest versionId up to which every change is committed and readable: a search's snapshot. */
+  static final String SNAPSHOT = "SELECT coalesce((SELECT version_id FROM change"
+      + " WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY version_id DESC LIMIT 1), 0)";
+
+  /**
+   * History rows, newest first, up to the snapshot horizon: a version still committing later
+   * with a smaller number than one already listed would otherwise be skipped by the next page.
+   */
   private static final String HISTORY_COLUMNS =
-      "SELECT version_id, type, id, interaction, last_updated, content FROM resource_history ";
+      "SELECT version_id, type, id, interaction, last_updated, content FROM resource_history"
+          + " WHERE version_id <= (" + SNAPSHOT + ") AND ";
 
   /** $1 before (exclusive), $2 since, $3 limit. */
   static final String HISTORY_SYSTEM = HISTORY_COLUMNS
-      + "WHERE version_id < $1 AND last_updated >= $2 ORDER BY version_id DESC LIMIT $3";
+      + "version_id < $1 AND last_updated >= $2 ORDER BY version_id DESC LIMIT $3";
   /** $1 type, $2 before, $3 since, $4 limit. */
   static final String HISTORY_TYPE = HISTORY_COLUMNS
-      + "WHERE type = $1 AND version_id < $2 AND last_updated >= $3 ORDER BY type, version_id DESC LIMIT $4";
+      + "type = $1 AND version_id < $2 AND last_updated >= $3 ORDER BY type, version_id DESC LIMIT $4";
   /** $1 type, $2 id, $3 before, $4 since, $5 limit. */
   static final String HISTORY_INSTANCE = HISTORY_COLUMNS
-      + "WHERE type = $1 AND id = $2 AND version_id < $3 AND last_updated >= $4"
+      + "type = $1 AND id = $2 AND version_id < $3 AND last_updated >= $4"
       + " ORDER BY type, id, version_id DESC LIMIT $5";
 
   /**
@@ -37,10 +46,6 @@ final class SqlQueries {
       "SELECT version_id, type, id, interaction, changed_at, content,"
           + " tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
           + " FROM change WHERE version_id > $1 ORDER BY version_id LIMIT $2";
-
-  /** The largest versionId up to which every change is committed and readable: a search's snapshot. */
-  static final String SNAPSHOT = "SELECT coalesce((SELECT version_id FROM change"
-      + " WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY version_id DESC LIMIT 1), 0)";
 
   /** How many resources of type $1 changed after versionId $2, counting to $3 at most. */
   static final String CHANGED_SINCE = "SELECT count(*) FROM (SELECT DISTINCT c.id FROM change c"
