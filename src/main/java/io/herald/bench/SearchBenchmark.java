@@ -101,7 +101,8 @@ public final class SearchBenchmark {
   }
 
   private static JsonObject get(HttpClientAgent client, int port, String query) {
-    return client.request(HttpMethod.GET, port, "localhost", "/fhir/" + query)
+    return client.request(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.GET).setPort(port)
+            .setHost("localhost").setURI("/fhir/" + query).setTimeout(30_000))
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> {
           if (resp.statusCode() != 200) {

@@ -19,6 +19,12 @@ public final class Addresses {
   /** http → store. Body {type, params: {name: [values]}}. Reply {resources[], snapshot, total?, nextOffset?}. */
   public static final String STORE_SEARCH = "herald.store.search";
 
+  /**
+   * match → anyone (publish, after the notifications committed). Body {subscription, eventNumber,
+   * versionId}: the subscription's latest notification, for delivery and waiting pollers.
+   */
+  public static final String SUBSCRIPTION_NOTIFIED = "herald.subscription.notified";
+
   private Addresses() {
   }
 }

@@ -1,5 +1,6 @@
 package io.herald.http;
 
+import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
 import io.herald.fhir.CapabilityStatements;
 import io.vertx.core.Future;
@@ -32,7 +33,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     StoreClient store = new StoreClient(vertx.eventBus());
-    ResourceHandler resources = new ResourceHandler(store);
+    ResourceHandler resources = new ResourceHandler(store, new CriteriaParser(registry));
     HistoryHandler history = new HistoryHandler(store);
     SearchHandler search = new SearchHandler(store);
     JsonObject capabilities = CapabilityStatements.of(version(),

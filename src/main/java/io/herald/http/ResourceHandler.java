@@ -2,7 +2,11 @@ package io.herald.http;
 
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
+import io.herald.criteria.CriteriaParser;
 import io.herald.fhir.OperationOutcomes;
+import io.herald.store.PlainJson;
+import io.herald.subscription.SubscriptionException;
+import io.herald.subscription.SubscriptionSpec;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -12,9 +16,28 @@ import io.vertx.ext.web.RoutingContext;
 final class ResourceHandler {
 
   private final StoreClient store;
+  private final CriteriaParser parser;
 
-  ResourceHandler(StoreClient store) {
+  ResourceHandler(StoreClient store, CriteriaParser parser) {
     this.store = store;
+    this.parser = parser;
+  }
+
+  /**
+   * Rules some types have beyond being a resource. A Subscription must be one Herald can run:
+   * parseable criteria, a known status and channel; {@code requested} is activated at once.
+   */
+  private void validate(String type, JsonObject resource) {
+    if (type.equals("Subscription")) {
+      try {
+        SubscriptionSpec.parse(PlainJson.of(resource), parser);
+      } catch (SubscriptionException e) {
+        throw Errors.invalid("Subscription " + e.getMessage());
+      }
+      if ("requested".equals(resource.getString("status"))) {
+        resource.put("status", "active");
+      }
+    }
   }
 
   void create(RoutingContext ctx) {
@@ -22,6 +45,7 @@ final class ResourceHandler {
       String type = FhirRequests.type(ctx);
       JsonObject resource = FhirRequests.resource(ctx, type);
       resource.remove("id");   // FHIR create: a client-supplied id is ignored
+      validate(type, resource);
       return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", resource))
           .map(reply -> {
             String id = reply.getJsonObject("resource").getString("id");
@@ -68,6 +92,7 @@ final class ResourceHandler {
       if (!bodyId.equals(id)) {
         throw Errors.invalid("The resource id '" + bodyId + "' does not match the URL, which names '" + id + "'");
       }
+      validate(type, resource);
       JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", resource)
           .put("ifMatch", FhirRequests.ifMatch(ctx));
       return store.request(Addresses.STORE_UPDATE, command).map(reply -> {

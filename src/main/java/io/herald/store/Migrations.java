@@ -26,7 +26,8 @@ final class Migrations {
   /** In order. Append only: a script that has run is never edited. */
   static final List<String> SCRIPTS = List.of(
       "V1__resources_and_change_feed.sql",
-      "V2__search_index.sql");
+      "V2__search_index.sql",
+      "V3__notifications.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;

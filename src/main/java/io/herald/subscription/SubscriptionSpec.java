@@ -1,0 +1,121 @@
+package io.herald.subscription;
+
+import io.herald.criteria.Criteria;
+import io.herald.criteria.CriteriaException;
+import io.herald.criteria.CriteriaParser;
+import io.herald.criteria.DateRange;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A FHIR R4 criteria Subscription as Herald understands it: criteria parsed by the criteria
+ * engine, a status, and a rest-hook or poll channel. Pure: built from the resource as plain maps.
+ *
+ * @param endMillis epoch milliseconds after which the subscription is off, or Long.MAX_VALUE
+ * @param headers   {@code channel.header} as [name, value] pairs
+ * @param payload   {@code channel.payload} mime type, or null (rest-hook: notify without a body)
+ */
+public record SubscriptionSpec(String id, String status, Criteria criteria, Channel channel, String endpoint,
+                               List<String[]> headers, String payload, long endMillis) {
+
+  public enum Channel { REST_HOOK, POLL }
+
+  public static final Set<String> STATUSES = Set.of("requested", "active", "off", "error");
+  private static final Pattern HEADER = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+):\\s*(.*)");
+  private static final Pattern MIME = Pattern.compile("[a-z]+/[a-z0-9.+-]+(;.*)?", Pattern.CASE_INSENSITIVE);
+
+  /** Whether matching applies to it now: active, and a change at {@code atMillis} is not past its end. */
+  public boolean hears(long atMillis) {
+    return status.equals("active") && atMillis <= endMillis;
+  }
+
+  /**
+   * Validates and parses a Subscription resource.
+   *
+   * @throws SubscriptionException naming the field that is wrong
+   */
+  public static SubscriptionSpec parse(Map<String, Object> resource, CriteriaParser parser) {
+    String id = resource.get("id") instanceof String s ? s : null;
+    Object status = resource.get("status");
+    if (!(status instanceof String st) || !STATUSES.contains(st)) {
+      throw new SubscriptionException("status must be one of requested, active, off, error; not " + describe(status));
+    }
+    Object criteriaText = resource.get("criteria");
+    if (!(criteriaText instanceof String text) || text.isBlank()) {
+      throw new SubscriptionException("criteria is required: a search expression such as Patient?name=smith");
+    }
+    if (!text.matches("[A-Z][A-Za-z0-9]{0,63}(\\?.*)?")) {
+      throw new SubscriptionException("criteria '" + text + "' does not start with a resource type (Type?param=value)");
+    }
+    Criteria criteria;
+    try {
+      criteria = parser.parse(text);
+    } catch (CriteriaException e) {
+      throw new SubscriptionException("criteria: " + e.getMessage());
+    }
+    if (!(resource.get("channel") instanceof Map<?, ?> channel)) {
+      throw new SubscriptionException("channel is required, with a type of rest-hook or poll");
+    }
+    Channel type = switch (String.valueOf(channel.get("type"))) {
+      case "rest-hook" -> Channel.REST_HOOK;
+      case "poll" -> Channel.POLL;
+      default -> throw new SubscriptionException("channel.type must be rest-hook or poll, not " + describe(channel.get("type")));
+    };
+    String endpoint = channel.get("endpoint") instanceof String e ? e : null;
+    if (type == Channel.REST_HOOK || endpoint != null) {
+      checkEndpoint(endpoint);
+    }
+    List<String[]> headers = new ArrayList<>();
+    Object header = channel.get("header");
+    if (header != null) {
+      if (!(header instanceof List<?> list)) {
+        throw new SubscriptionException("channel.header must be a list of \"Name: value\" strings");
+      }
+      for (Object h : list) {
+        var m = h instanceof String s ? HEADER.matcher(s) : null;
+        if (m == null || !m.matches() || m.group(2).contains("\r") || m.group(2).contains("\n")) {
+          throw new SubscriptionException("channel.header entry " + describe(h) + " is not \"Name: value\"");
+        }
+        headers.add(new String[] {m.group(1), m.group(2).strip()});
+      }
+    }
+    Object payload = channel.get("payload");
+    if (payload != null && !(payload instanceof String p && MIME.matcher(p).matches())) {
+      throw new SubscriptionException("channel.payload must be a mime type such as application/fhir+json, not " + describe(payload));
+    }
+    long end = Long.MAX_VALUE;
+    if (resource.get("end") != null) {
+      try {
+        end = DateRange.parse(String.valueOf(resource.get("end"))).hi() - 1;
+      } catch (IllegalArgumentException e) {
+        throw new SubscriptionException("end must be an instant: " + e.getMessage());
+      }
+    }
+    return new SubscriptionSpec(id, (String) status, criteria, type, endpoint, List.copyOf(headers), (String) payload, end);
+  }
+
+  private static void checkEndpoint(String endpoint) {
+    if (endpoint == null) {
+      throw new SubscriptionException("channel.endpoint is required for rest-hook: an absolute http or https URL");
+    }
+    try {
+      URI uri = new URI(endpoint);
+      if (!uri.isAbsolute() || uri.getHost() == null
+          || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+        throw new SubscriptionException("channel.endpoint must be an absolute http or https URL, not '" + endpoint + "'");
+      }
+    } catch (URISyntaxException e) {
+      throw new SubscriptionException("channel.endpoint '" + endpoint + "' is not a URL: " + e.getReason());
+    }
+  }
+
+  private static String describe(Object value) {
+    return value == null ? "nothing" : "'" + value + "'";
+  }
+}
