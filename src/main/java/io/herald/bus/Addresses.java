@@ -20,6 +20,13 @@ public final class Addresses {
   public static final String STORE_SEARCH = "herald.store.search";
 
   /**
+   * http → store. Body {subscription, from?, count}. Reply {entries[{versionId, eventNumber, type, id,
+   * interaction, resource}], more}: notifications after versionId {@code from} (none: the latest one).
+   * Fails NOT_FOUND for no such subscription, FORBIDDEN when it is not active.
+   */
+  public static final String STORE_POLL = "herald.store.poll";
+
+  /**
    * match → anyone (publish, after the notifications committed). Body {subscription, eventNumber,
    * versionId}: the subscription's latest notification, for delivery and waiting pollers.
    */

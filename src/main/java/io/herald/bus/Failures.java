@@ -16,6 +16,8 @@ public final class Failures {
   public static final int PRECONDITION_FAILED = 4;
   /** The store could not do its work (database unreachable, unexpected SQL error). */
   public static final int STORE_ERROR = 5;
+  /** The request is understood but not allowed in the resource's state (e.g. $poll on a subscription that is off). */
+  public static final int FORBIDDEN = 6;
 
   private Failures() {
   }

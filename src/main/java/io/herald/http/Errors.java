@@ -51,6 +51,7 @@ final class Errors {
         case Failures.NOT_FOUND -> respond(ctx, 404, "not-found", reply.getMessage());
         case Failures.GONE -> respond(ctx, 410, "deleted", reply.getMessage());
         case Failures.PRECONDITION_FAILED -> respond(ctx, 412, "conflict", reply.getMessage());
+        case Failures.FORBIDDEN -> respond(ctx, 403, "forbidden", reply.getMessage());
         default -> respond(ctx, 500, "exception", reply.getMessage());
       }
     } else if (failure instanceof ReplyException reply) {

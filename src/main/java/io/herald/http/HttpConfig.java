@@ -8,18 +8,21 @@ import io.vertx.core.json.JsonObject;
  *
  * @param bodyLimitBytes          larger request bodies get 413
  * @param shutdownTimeoutSeconds  how long in-flight requests may take to finish on shutdown
+ * @param maxPollSeconds          the longest {@code $poll} timeout a client may ask for
  */
-public record HttpConfig(String host, int port, int instances, long bodyLimitBytes, int shutdownTimeoutSeconds) {
+public record HttpConfig(String host, int port, int instances, long bodyLimitBytes, int shutdownTimeoutSeconds,
+                         int maxPollSeconds) {
 
   public static HttpConfig from(JsonObject http) {
     return new HttpConfig(http.getString("host", "0.0.0.0"),
         Config.integer(http, "port", 0, 65535),
         Config.integer(http, "instances", 1, 64),
         Config.integer(http, "bodyLimitBytes", 1, Integer.MAX_VALUE),
-        Config.integer(http, "shutdownTimeoutSeconds", 0, 3600));
+        Config.integer(http, "shutdownTimeoutSeconds", 0, 3600),
+        Config.integer(http, "maxPollSeconds", 1, 3600));
   }
 
   public HttpConfig withPort(int newPort) {
-    return new HttpConfig(host, newPort, instances, bodyLimitBytes, shutdownTimeoutSeconds);
+    return new HttpConfig(host, newPort, instances, bodyLimitBytes, shutdownTimeoutSeconds, maxPollSeconds);
   }
 }

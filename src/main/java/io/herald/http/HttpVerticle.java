@@ -1,10 +1,12 @@
 package io.herald.http;
 
+import io.herald.bus.Addresses;
 import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
 import io.herald.fhir.CapabilityStatements;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpConfig config;
   private final Registry registry;
   private HttpServer server;
+  private PollHandler poll;
 
   public HttpVerticle(HttpConfig config, Registry registry) {
     this.config = config;
@@ -36,6 +39,9 @@ public final class HttpVerticle extends VerticleBase {
     ResourceHandler resources = new ResourceHandler(store, new CriteriaParser(registry));
     HistoryHandler history = new HistoryHandler(store);
     SearchHandler search = new SearchHandler(store);
+    poll = new PollHandler(store, vertx, config.maxPollSeconds(), 1000);
+    MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
+        message -> poll.notified(message.body().getString("subscription")));
     JsonObject capabilities = CapabilityStatements.of(version(),
         OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
@@ -51,18 +57,26 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/fhir/:type/:id").handler(resources::read);
     withBody(router.put("/fhir/:type/:id"), body).handler(resources::update);
     router.delete("/fhir/:type/:id").handler(resources::delete);
+    router.get("/fhir/:type/:id/:operation").handler(ctx -> {
+      if (ctx.pathParam("type").equals("Subscription") && ctx.pathParam("operation").equals("$poll")) {
+        poll.poll(ctx);
+      } else {
+        Errors.send(ctx, Errors.notFound("No operation " + ctx.pathParam("operation") + " on " + ctx.pathParam("type")));
+      }
+    });
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, ctx -> Errors.routerFailure(ctx, config.bodyLimitBytes()));
     }
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
         .requestHandler(router);
-    return server.listen();
+    return Future.join(notified.completion(), server.listen());
   }
 
   /** Finishes the requests in flight (up to the configured time), then closes. */
   @Override
   public Future<?> stop() {
+    poll.close();
     return server.shutdown(config.shutdownTimeoutSeconds(), TimeUnit.SECONDS);
   }
 

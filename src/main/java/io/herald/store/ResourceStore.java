@@ -232,6 +232,39 @@ final class ResourceStore {
     return matching;
   }
 
+  /**
+   * Notifications of an active subscription after versionId {@code from} (null: just the latest),
+   * oldest first, with the resource each change wrote.
+   */
+  Future<JsonObject> poll(String subscription, Long from, int count) {
+    return pool.preparedQuery(SqlQueries.SUBSCRIPTION_STATUS).execute(Tuple.of(subscription)).compose(rows -> {
+      if (rows.size() == 0 || rows.iterator().next().getBoolean("deleted")) {
+        return Future.failedFuture(new StoreFailure(Failures.NOT_FOUND, "Subscription/" + subscription + " does not exist"));
+      }
+      String status = rows.iterator().next().getString("status");
+      if (!"active".equals(status)) {
+        return Future.failedFuture(new StoreFailure(Failures.FORBIDDEN,
+            "Subscription/" + subscription + " is " + status + ", not active; set its status to active to poll it"));
+      }
+      Future<RowSet<Row>> found = from == null
+          ? pool.preparedQuery(SqlQueries.POLL_LATEST).execute(Tuple.of(subscription))
+          : pool.preparedQuery(SqlQueries.POLL).execute(Tuple.of(subscription, from, count + 1));
+      return found.map(notifications -> {
+        JsonArray entries = new JsonArray();
+        for (Row row : notifications) {
+          if (entries.size() == count) {
+            break;
+          }
+          entries.add(new JsonObject().put("eventNumber", row.getLong("event_number"))
+              .put("versionId", row.getLong("version_id")).put("type", row.getString("type"))
+              .put("id", row.getString("id")).put("interaction", row.getString("interaction"))
+              .put("resource", row.getJsonObject("content")));
+        }
+        return new JsonObject().put("entries", entries).put("more", notifications.size() > count);
+      });
+    });
+  }
+
   private static List<SortKeys.Keyed> keyed(RowSet<Row> rows) {
     List<SortKeys.Keyed> keyed = new ArrayList<>(rows.size());
     for (Row row : rows) {

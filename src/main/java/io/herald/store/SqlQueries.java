@@ -58,6 +58,21 @@ final class SqlQueries {
           + " AND h.id IN (SELECT c.id FROM change c WHERE c.version_id > $2 AND c.type = $1)"
           + " ORDER BY h.id, h.version_id DESC";
 
+  static final String SUBSCRIPTION_STATUS =
+      "SELECT deleted, content ->> 'status' AS status FROM resource WHERE type = 'Subscription' AND id = $1";
+
+  /** Notifications of subscription $1 after versionId $2, oldest first, at most $3, with the resource as that change wrote it. */
+  static final String POLL =
+      "SELECT n.event_number, n.version_id, n.type, n.id, n.interaction, c.content FROM notification n"
+          + " JOIN change c ON c.version_id = n.version_id"
+          + " WHERE n.subscription_id = $1 AND n.version_id > $2 ORDER BY n.version_id LIMIT $3";
+
+  /** The latest notification of subscription $1. */
+  static final String POLL_LATEST =
+      "SELECT n.event_number, n.version_id, n.type, n.id, n.interaction, c.content FROM notification n"
+          + " JOIN change c ON c.version_id = n.version_id"
+          + " WHERE n.subscription_id = $1 ORDER BY n.version_id DESC LIMIT 1";
+
   static final String NOTIFY = "NOTIFY " + ChangeFeed.CHANNEL;
 
   private SqlQueries() {

@@ -72,6 +72,8 @@ public final class StoreVerticle extends VerticleBase {
           HistoryQuery.parse(params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
       consume(bus, Addresses.STORE_SEARCH, body -> store.search(SearchRequest.parse(parser, registry.registry(),
           body.getString("type"), params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
+      consume(bus, Addresses.STORE_POLL, body -> store.poll(body.getString("subscription"), body.getLong("from"),
+          body.getInteger("count")));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }
