@@ -9,8 +9,9 @@ CREATE TABLE match_cursor (
 INSERT INTO match_cursor VALUES (1, 0);
 
 CREATE TABLE subscription_state (
-  id          text   COLLATE "C" PRIMARY KEY,
-  last_event  bigint NOT NULL         -- eventNumber of its latest notification
+  id           text   COLLATE "C" PRIMARY KEY,
+  last_event   bigint NOT NULL,            -- eventNumber of its latest notification
+  acked_event  bigint NOT NULL DEFAULT 0   -- delivered and acknowledged up to this eventNumber (rest-hook)
 );
 
 CREATE TABLE notification (

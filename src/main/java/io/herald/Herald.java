@@ -1,5 +1,7 @@
 package io.herald;
 
+import io.herald.deliver.DeliverVerticle;
+import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
 import io.herald.http.HttpVerticle;
 import io.herald.store.Registries;
@@ -10,31 +12,33 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Herald node on a Vert.x instance: deploys the verticles in dependency order (store, match,
- * http) and undeploys them in reverse, so requests in flight finish before the store closes.
+ * deliver, http) and undeploys them in reverse, so requests in flight finish before the store closes.
  */
 public final class Herald {
 
   private final Vertx vertx;
-  private final String storeDeployment;
-  private final String matchDeployment;
-  private final String httpDeployment;
+  private final List<String> deployments;   // in deployment order
   private final int port;
 
-  private Herald(Vertx vertx, String storeDeployment, String matchDeployment, String httpDeployment, int port) {
+  private Herald(Vertx vertx, List<String> deployments, int port) {
     this.vertx = vertx;
-    this.storeDeployment = storeDeployment;
-    this.matchDeployment = matchDeployment;
-    this.httpDeployment = httpDeployment;
+    this.deployments = deployments;
     this.port = port;
   }
 
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
+    return deploy(vertx, store, http, RetryPolicy.from(Config.defaults().getJsonObject("deliver")));
+  }
+
+  public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http, RetryPolicy deliver) {
     AtomicReference<String> storeId = new AtomicReference<>();
     AtomicReference<String> matchId = new AtomicReference<>();
+    AtomicReference<String> deliverId = new AtomicReference<>();
     return vertx.executeBlocking(() -> Registries.load(store.searchParameters()))
         .compose(registry -> vertx.deployVerticle(new StoreVerticle(store, registry))
             .compose(id -> {
@@ -43,10 +47,14 @@ public final class Herald {
             })
             .compose(id -> {
               matchId.set(id);
+              return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), registry.registry(), deliver));
+            })
+            .compose(id -> {
+              deliverId.set(id);
               return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry()),
                   new DeploymentOptions().setInstances(http.instances()));
             }))
-        .map(httpId -> new Herald(vertx, storeId.get(), matchId.get(), httpId, http.port()));
+        .map(httpId -> new Herald(vertx, List.of(storeId.get(), matchId.get(), deliverId.get(), httpId), http.port()));
   }
 
   /** The HTTP port this node listens on. */
@@ -56,8 +64,11 @@ public final class Herald {
 
   /** Stops taking requests, lets those in flight finish, then stops the store. */
   public Future<Void> stop() {
-    return vertx.undeploy(httpDeployment)
-        .eventually(() -> vertx.undeploy(matchDeployment))
-        .eventually(() -> vertx.undeploy(storeDeployment));
+    Future<Void> stopped = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String deployment = deployments.get(i);
+      stopped = stopped.eventually(() -> vertx.undeploy(deployment));
+    }
+    return stopped;
   }
 }

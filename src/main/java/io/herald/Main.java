@@ -1,6 +1,7 @@
 package io.herald;
 
 import com.hazelcast.config.FileSystemXmlConfig;
+import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
 import io.herald.store.EmbeddedPostgres;
 import io.herald.store.StoreConfig;
@@ -65,7 +66,7 @@ public final class Main {
 
     Herald herald;
     try {
-      herald = Herald.deploy(vertx, storeConfig, http).await();
+      herald = Herald.deploy(vertx, storeConfig, http, RetryPolicy.from(config.getJsonObject("deliver"))).await();
     } catch (RuntimeException e) {
       LOG.severe("Herald failed to start: " + e);
       vertx.close().await();

@@ -154,7 +154,7 @@ public final class MatchVerticle extends VerticleBase {
     try {
       SubscriptionSpec spec = SubscriptionSpec.parse(PlainJson.of(content), parser);
       specs.put(id, spec);
-      if (spec.status().equals("active")) {
+      if (spec.status().equals("active") || spec.status().equals("error")) {
         index.add(id, spec.criteria());
       } else {
         index.remove(id);

@@ -30,9 +30,12 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
   private static final Pattern HEADER = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+):\\s*(.*)");
   private static final Pattern MIME = Pattern.compile("[a-z]+/[a-z0-9.+-]+(;.*)?", Pattern.CASE_INSENSITIVE);
 
-  /** Whether matching applies to it now: active, and a change at {@code atMillis} is not past its end. */
+  /**
+   * Whether a change at {@code atMillis} is matched to it: active, or in error (delivery paused,
+   * notifications accumulate), and not past its end.
+   */
   public boolean hears(long atMillis) {
-    return status.equals("active") && atMillis <= endMillis;
+    return (status.equals("active") || status.equals("error")) && atMillis <= endMillis;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.herald.testing;
 
 import io.herald.Config;
 import io.herald.Herald;
+import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
 import io.herald.store.StoreConfig;
 import io.vertx.core.Vertx;
@@ -49,7 +50,7 @@ public final class HeraldNode implements AutoCloseable {
     StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(pgUri);
     HttpConfig http = HttpConfig.from(config.getJsonObject("http")).withPort(freePort());
     Vertx vertx = Vertx.vertx();
-    Herald herald = Herald.deploy(vertx, store, http).await();
+    Herald herald = Herald.deploy(vertx, store, http, RetryPolicy.from(config.getJsonObject("deliver"))).await();
     return new HeraldNode(vertx, herald, pgUri);
   }
 

@@ -1,0 +1,260 @@
+package io.herald.deliver;
+
+import io.herald.bus.Addresses;
+import io.herald.criteria.CriteriaParser;
+import io.herald.criteria.Registry;
+import io.herald.store.PlainJson;
+import io.herald.store.StoreVerticle;
+import io.herald.subscription.SubscriptionException;
+import io.herald.subscription.SubscriptionSpec;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Delivers rest-hook notifications: per subscription strictly in eventNumber order, one request
+ * in flight, retried with backoff and jitter; a subscription whose endpoint never recovers is set
+ * to {@code error} (its notifications keep accumulating) and resumes from its first
+ * unacknowledged notification when set back to {@code active}. Acknowledgements are recorded in
+ * {@code subscription_state.acked_event}, flushed every few milliseconds and on stop: after a
+ * crash only the notifications delivered since the last flush are sent again (at-least-once).
+ * One node delivers at a time: the one holding a PostgreSQL advisory lock.
+ */
+public final class DeliverVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(DeliverVerticle.class.getName());
+  private static final long LEADER_LOCK = 4864557403L;
+  private static final int FETCH = 100;
+  private static final long SCAN_MS = 1000;
+  private static final long ACK_FLUSH_MS = 20;
+
+  private final String pgUri;
+  private final CriteriaParser parser;
+  private final RetryPolicy policy;
+  private final Map<String, Worker> workers = new HashMap<>();
+  private final Map<String, Long> pendingAcks = new LinkedHashMap<>();
+  private Pool pool;
+  private RestHook restHook;
+  private PgConnection leadership;
+  private MessageConsumer<JsonObject> notified;
+  private boolean leading;
+  private boolean stopping;
+  private boolean flushing;
+
+  public DeliverVerticle(String pgUri, Registry registry, RetryPolicy policy) {
+    this.pgUri = pgUri;
+    this.parser = new CriteriaParser(registry);
+    this.policy = policy;
+  }
+
+  @Override
+  public Future<?> start() {
+    PgConnectOptions options = StoreVerticle.connectOptions(pgUri);
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(options).using(vertx).build();
+    restHook = new RestHook(WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("Herald"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(200)), policy.timeoutMillis());
+    notified = vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_NOTIFIED, m -> kick(m.body().getString("subscription")));
+    vertx.setPeriodic(SCAN_MS, id -> scan());
+    vertx.setPeriodic(ACK_FLUSH_MS, id -> flushAcks());
+    return Future.join(notified.completion(), lead(options));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return flushAcks().eventually(() -> leadership == null ? Future.succeededFuture() : leadership.close())
+        .eventually(() -> pool.close());
+  }
+
+  private Future<Void> lead(PgConnectOptions options) {
+    return PgConnection.connect(vertx, options).compose(connection -> connection
+        .query("SELECT pg_try_advisory_lock(" + LEADER_LOCK + ")").execute().map(rows -> {
+          if (rows.iterator().next().getBoolean(0)) {
+            leadership = connection;
+            leading = true;
+            connection.closeHandler(v -> leading = false);
+            scan();
+          } else {
+            connection.close();
+          }
+          return null;
+        }));
+  }
+
+  /** Subscriptions with notifications not yet acknowledged (after a restart, a lost wake-up, a resume). */
+  private void scan() {
+    if (!leading || stopping) {
+      return;
+    }
+    pool.query("SELECT id FROM subscription_state WHERE last_event > acked_event").execute()
+        .onSuccess(rows -> rows.forEach(row -> kick(row.getString("id"))))
+        .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));
+  }
+
+  private void kick(String subscription) {
+    if (leading && !stopping) {
+      workers.computeIfAbsent(subscription, Worker::new).kick();
+    }
+  }
+
+  private Future<Void> flushAcks() {
+    if (pendingAcks.isEmpty() || flushing) {
+      return Future.succeededFuture();
+    }
+    Map<String, Long> acks = new LinkedHashMap<>(pendingAcks);
+    pendingAcks.clear();
+    flushing = true;
+    return pool.preparedQuery("UPDATE subscription_state s SET acked_event = greatest(s.acked_event, u.acked)"
+            + " FROM unnest($1::text[], $2::bigint[]) AS u(id, acked) WHERE s.id = u.id")
+        .execute(Tuple.tuple().addArrayOfString(acks.keySet().toArray(String[]::new))
+            .addArrayOfLong(acks.values().toArray(Long[]::new)))
+        .<Void>mapEmpty()
+        .onComplete(done -> {
+          flushing = false;
+          if (done.failed()) {
+            acks.forEach((id, n) -> pendingAcks.merge(id, n, Math::max));
+          }
+        });
+  }
+
+  /** One subscription's deliveries: a queue fetched from the database, one request at a time. */
+  private final class Worker {
+    private final String id;
+    private final ArrayDeque<Notification> queue = new ArrayDeque<>();
+    private SubscriptionSpec spec;
+    private JsonObject resource;
+    private long resourceVersion;
+    private long delivered = -1;
+    private long pausedAtVersion = -1;
+    private boolean busy;
+    private long retryTimer = -1;
+    private int failures;
+    private long failingSince;
+
+    Worker(String id) {
+      this.id = id;
+    }
+
+    void kick() {
+      if (busy || retryTimer != -1) {
+        return;
+      }
+      busy = true;
+      next();
+    }
+
+    private void next() {
+      if (stopping) {
+        busy = false;
+        return;
+      }
+      if (!queue.isEmpty()) {
+        send(queue.peek());
+        return;
+      }
+      fetch().onComplete(fetched -> {
+        if (fetched.failed() || queue.isEmpty()) {
+          busy = false;
+        } else {
+          send(queue.peek());
+        }
+      });
+    }
+
+    /** The subscription as it is now, and its next notifications if it is to be delivered to. */
+    private Future<Void> fetch() {
+      return pool.preparedQuery("SELECT s.acked_event, r.content, r.version_id, r.deleted FROM subscription_state s"
+              + " LEFT JOIN resource r ON r.type = 'Subscription' AND r.id = s.id WHERE s.id = $1")
+          .execute(Tuple.of(id)).compose(rows -> {
+            if (rows.size() == 0) {
+              return Future.succeededFuture();
+            }
+            Row row = rows.iterator().next();
+            resource = row.getJsonObject("content");
+            if (resource == null || row.getBoolean("deleted") || !hook(row.getLong("version_id"))) {
+              return Future.succeededFuture();
+            }
+            long from = Math.max(row.getLong("acked_event"), delivered);
+            return pool.preparedQuery("SELECT n.event_number, n.version_id, n.type, n.id, n.interaction, c.content"
+                    + " FROM notification n JOIN change c ON c.version_id = n.version_id"
+                    + " WHERE n.subscription_id = $1 AND n.event_number > $2 ORDER BY n.event_number LIMIT " + FETCH)
+                .execute(Tuple.of(id, from)).map(found -> {
+                  found.forEach(n -> queue.add(new Notification(n.getLong("event_number"), n.getLong("version_id"),
+                      n.getString("type"), n.getString("id"), n.getString("interaction"), n.getJsonObject("content"))));
+                  return null;
+                });
+          });
+    }
+
+    /** Whether the subscription, at this version, is an active rest-hook. */
+    private boolean hook(long version) {
+      resourceVersion = version;
+      if (version == pausedAtVersion) {
+        return false;   // gave up on this version; wait for the client to change it
+      }
+      try {
+        spec = SubscriptionSpec.parse(PlainJson.of(resource), parser);
+      } catch (SubscriptionException e) {
+        return false;
+      }
+      return spec.status().equals("active") && spec.channel() == SubscriptionSpec.Channel.REST_HOOK;
+    }
+
+    private void send(Notification n) {
+      restHook.send(id, spec, n).onComplete(result -> {
+        if (result.succeeded()) {
+          queue.poll();
+          delivered = n.eventNumber();
+          pendingAcks.merge(id, delivered, Math::max);
+          failures = 0;
+          next();
+          return;
+        }
+        long now = System.currentTimeMillis();
+        if (failures++ == 0) {
+          failingSince = now;
+        }
+        long delay = policy.delay(failures, now - failingSince, Math::random);
+        busy = false;
+        if (delay >= 0) {
+          retryTimer = vertx.setTimer(delay, t -> {
+            retryTimer = -1;
+            kick();
+          });
+        } else {
+          giveUp("Delivery of event " + n.eventNumber() + " failed " + failures + " times: " + result.cause().getMessage());
+        }
+      });
+    }
+
+    /** Sets the subscription to error with the reason; delivery resumes when a client sets it active again. */
+    private void giveUp(String reason) {
+      LOG.warning("Subscription/" + id + ": " + reason + "; status set to error");
+      queue.clear();
+      failures = 0;
+      pausedAtVersion = resourceVersion;
+      JsonObject errored = resource.copy().put("status", "error").put("error", reason);
+      JsonObject command = new JsonObject().put("type", "Subscription").put("id", id).put("resource", errored)
+          .put("ifMatch", resourceVersion);
+      vertx.eventBus().request(Addresses.STORE_UPDATE, command)
+          .onFailure(e -> LOG.warning("Subscription/" + id + " could not be set to error (changed meanwhile?): " + e.getMessage()));
+    }
+  }
+}

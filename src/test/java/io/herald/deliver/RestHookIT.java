@@ -1,0 +1,176 @@
+package io.herald.deliver;
+
+import io.herald.testing.HeraldNode;
+import io.herald.testing.Receiver;
+import io.herald.testing.Receiver.Received;
+import io.herald.testing.Reply;
+import io.herald.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** rest-hook delivery to a real receiver that fails, hangs and drops connections on demand. */
+class RestHookIT {
+
+  /** Fast retries so that giving up takes a second, not ten minutes. */
+  private static final JsonObject FAST = new JsonObject().put("deliver", new JsonObject()
+      .put("retryBaseMillis", 20).put("retryCapMillis", 200).put("maxAttempts", 4).put("timeoutSeconds", 1));
+
+  private Receiver receiver;
+  private HeraldNode node;
+
+  @BeforeEach
+  void start() {
+    receiver = new Receiver();
+    node = HeraldNode.start(TestDatabase.freshDatabase(), FAST);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+    receiver.close();
+  }
+
+  private void subscribe(String id, String criteria, String path, String payload, String... headers) {
+    JsonObject channel = new JsonObject().put("type", "rest-hook").put("endpoint", receiver.url(path));
+    if (payload != null) {
+      channel.put("payload", payload);
+    }
+    if (headers.length > 0) {
+      channel.put("header", new JsonArray(List.of((Object[]) headers)));
+    }
+    Reply reply = node.put("/Subscription/" + id, new JsonObject().put("resourceType", "Subscription").put("id", id)
+        .put("status", "active").put("reason", "test").put("criteria", criteria).put("channel", channel).encode());
+    assertEquals(201, reply.status, reply::toString);
+  }
+
+  @Test
+  void sendsWhatFhirDefinesWithOrderingHeaders() throws Exception {
+    subscribe("plain", "Patient?family=Wire", "/plain", null, "Authorization: Bearer secret");
+    subscribe("full", "Patient?family=Wire", "/full", "application/fhir+json");
+    JsonObject patient = node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Wire\"}]}").json();
+    String id = patient.getString("id");
+    node.delete("/Patient/" + id);
+    await(() -> receiver.acknowledged("/plain").size() == 2 && receiver.acknowledged("/full").size() == 2);
+
+    Received plain = receiver.acknowledged("/plain").get(0);
+    assertEquals("POST", plain.method());
+    assertEquals("", plain.body(), "no payload type: no body");
+    assertEquals("Bearer secret", plain.headers().getString("authorization"));
+    assertEquals("plain", plain.headers().getString("x-herald-subscription"));
+    assertEquals("1", plain.headers().getString("x-herald-event-number"));
+    assertEquals(patient.getJsonObject("meta").getString("versionId"), plain.headers().getString("x-herald-version-id"));
+    assertEquals("create", plain.headers().getString("x-herald-interaction"));
+
+    Received put = receiver.acknowledged("/full").get(0);
+    assertEquals("PUT", put.method());
+    assertEquals("/full/Patient/" + id, put.path());
+    assertTrue(put.headers().getString("content-type").startsWith("application/fhir+json"));
+    assertEquals(id, new JsonObject(put.body()).getString("id"));
+    Received delete = receiver.acknowledged("/full").get(1);
+    assertEquals("DELETE", delete.method());
+    assertEquals("/full/Patient/" + id, delete.path());
+    assertEquals("2", delete.headers().getString("x-herald-event-number"));
+    assertEquals("delete", delete.headers().getString("x-herald-interaction"));
+  }
+
+  @Test
+  void aReceiverThatFailsForAWhileGetsEverythingInOrder() throws Exception {
+    subscribe("flaky", "Observation?status=final", "/flaky", null);
+    receiver.failNext(3);
+    for (int i = 0; i < 10; i++) {
+      node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+    }
+    await(() -> receiver.acknowledged("/flaky").size() == 10);
+    assertEquals(LongRange.of(1, 10), receiver.acknowledged("/flaky").stream().map(Received::eventNumber).toList());
+    assertTrue(receiver.received().size() >= 13, "the failed attempts were retried");
+  }
+
+  @Test
+  void aReceiverThatNeverRecoversTurnsItsSubscriptionToErrorAndResumes() throws Exception {
+    subscribe("dead", "Observation?status=final", "/dead", null);
+    receiver.mode(Receiver.Mode.DROP);
+    for (int i = 0; i < 3; i++) {
+      node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+    }
+    await(() -> "error".equals(node.get("/Subscription/dead").json().getString("status")));
+    JsonObject errored = node.get("/Subscription/dead").json();
+    assertTrue(errored.getString("error").contains("failed 4 times"), errored::encode);
+    node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");   // keeps accumulating
+    Thread.sleep(500);
+    assertEquals(0, receiver.acknowledged("/dead").size());
+
+    receiver.mode(Receiver.Mode.OK);
+    Reply resumed = node.put("/Subscription/dead", errored.copy().put("status", "active").encode());
+    assertEquals(200, resumed.status, resumed::toString);
+    await(() -> receiver.acknowledged("/dead").size() == 4);
+    assertEquals(LongRange.of(1, 4), receiver.acknowledged("/dead").stream().map(Received::eventNumber).toList());
+  }
+
+  @Test
+  void aHangingEndpointDelaysNoOtherSubscription() throws Exception {
+    subscribe("hanging", "Patient?family=Both", "/hang", null);
+    subscribe("healthy", "Patient?family=Both", "/healthy", null);
+    for (int i = 0; i < 3; i++) {
+      node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Both\"}]}");
+    }
+    long start = System.nanoTime();
+    await(() -> receiver.acknowledged("/healthy").size() == 3);
+    assertTrue((System.nanoTime() - start) / 1_000_000 < 900, "delivered while the other hangs past its 1 s timeout");
+    assertTrue(receiver.received().stream().anyMatch(r -> r.path().startsWith("/hang")));
+  }
+
+  @Test
+  void aRestartMidStreamLosesNothingAndRepeatsOnlyTheUnacknowledged() throws Exception {
+    String db = node.pgUri;
+    subscribe("stream", "Observation?status=final", "/stream", null);
+    receiver.delay(5);   // a receiver slower than the writers, so the stop finds deliveries pending
+    IntStream.range(0, 1000).parallel().forEach(i -> node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}"));
+    node.close();                                    // in the middle of delivering
+    int beforeRestart = receiver.acknowledged("/stream").size();
+    assertTrue(beforeRestart > 0 && beforeRestart < 1000, "stopped mid-stream: " + beforeRestart + " of 1000 delivered");
+    node = HeraldNode.start(db, FAST);
+    IntStream.range(0, 1000).parallel().forEach(i -> node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}"));
+    await(() -> new HashSet<>(receiver.acknowledged("/stream").stream().map(Received::eventNumber).toList()).size() == 2000);
+
+    List<Long> events = receiver.acknowledged("/stream").stream().map(Received::eventNumber).toList();
+    long highest = 0;
+    for (long e : events) {
+      assertTrue(e <= highest + 1, "never ahead of the order: " + e + " after " + highest);
+      highest = Math.max(highest, e);
+    }
+    Set<Long> distinct = new HashSet<>(events);
+    assertEquals(2000, distinct.size(), "every notification arrived");
+    assertTrue(events.size() - distinct.size() <= 1, "only what was in flight at the stop came again: "
+        + (events.size() - distinct.size()) + " repeats; " + beforeRestart + " delivered before the restart");
+    assertNull(node.get("/Subscription/stream").json().getString("error"));
+  }
+
+  private static void await(Supplier<Boolean> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!condition.get()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static final class LongRange {
+    static List<Long> of(long from, long to) {
+      return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
+    }
+  }
+}
