@@ -27,8 +27,9 @@ public final class Addresses {
   public static final String STORE_POLL = "herald.store.poll";
 
   /**
-   * match → anyone (publish, after the notifications committed). Body {subscription, eventNumber,
-   * versionId}: the subscription's latest notification, for delivery and waiting pollers.
+   * match → anyone (publish, after a batch of notifications committed). Body {notifications:
+   * [[subscription, eventNumber, versionId, type, id, interaction], ...] in eventNumber order per
+   * subscription, changedSubscriptions: [id, ...]}: for delivery and waiting pollers.
    */
   public static final String SUBSCRIPTION_NOTIFIED = "herald.subscription.notified";
 

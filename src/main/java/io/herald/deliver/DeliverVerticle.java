@@ -10,6 +10,7 @@ import io.herald.subscription.SubscriptionSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -70,7 +71,7 @@ public final class DeliverVerticle extends VerticleBase {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(options).using(vertx).build();
     restHook = new RestHook(WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("Herald"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(200)), policy.timeoutMillis());
-    notified = vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_NOTIFIED, m -> kick(m.body().getString("subscription")));
+    notified = vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_NOTIFIED, m -> announced(m.body()));
     vertx.setPeriodic(SCAN_MS, id -> scan());
     vertx.setPeriodic(ACK_FLUSH_MS, id -> flushAcks());
     return Future.join(notified.completion(), lead(options));
@@ -104,13 +105,25 @@ public final class DeliverVerticle extends VerticleBase {
       return;
     }
     pool.query("SELECT id FROM subscription_state WHERE last_event > acked_event").execute()
-        .onSuccess(rows -> rows.forEach(row -> kick(row.getString("id"))))
+        .onSuccess(rows -> rows.forEach(row -> workers.computeIfAbsent(row.getString("id"), Worker::new).rescan()))
         .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));
   }
 
-  private void kick(String subscription) {
-    if (leading && !stopping) {
-      workers.computeIfAbsent(subscription, Worker::new).kick();
+  /** The matcher's announcement: deliver straight from it when a worker is caught up, else read the database. */
+  private void announced(JsonObject batch) {
+    if (!leading || stopping) {
+      return;
+    }
+    batch.getJsonArray("changedSubscriptions").forEach(id -> {
+      Worker worker = workers.get((String) id);
+      if (worker != null) {
+        worker.changed();
+      }
+    });
+    for (Object o : batch.getJsonArray("notifications")) {
+      JsonArray n = (JsonArray) o;
+      workers.computeIfAbsent(n.getString(0), Worker::new).offer(new Notification(n.getLong(1), n.getLong(2),
+          n.getString(3), n.getString(4), n.getString(5), null));
     }
   }
 
@@ -134,16 +147,23 @@ public final class DeliverVerticle extends VerticleBase {
         });
   }
 
-  /** One subscription's deliveries: a queue fetched from the database, one request at a time. */
+  /**
+   * One subscription's deliveries, one request at a time. Notifications come from the matcher's
+   * announcements while the worker is caught up (no database read), otherwise from the database
+   * after the last delivered one; the subscription itself is read again whenever it changes.
+   */
   private final class Worker {
     private final String id;
     private final ArrayDeque<Notification> queue = new ArrayDeque<>();
-    private SubscriptionSpec spec;
+    private SubscriptionSpec spec;           // null: read the subscription before delivering
     private JsonObject resource;
     private long resourceVersion;
-    private long delivered = -1;
-    private long pausedAtVersion = -1;
+    private long delivered = -1;             // the last eventNumber the endpoint acknowledged here
+    private long queuedUpTo = -1;            // the highest eventNumber delivered or queued
+    private long pausedAtVersion = -1;       // gave up at this version of the subscription
     private boolean busy;
+    private boolean fetching;
+    private boolean again;                   // something may be in the database that is not in the queue
     private long retryTimer = -1;
     private int failures;
     private long failingSince;
@@ -152,7 +172,31 @@ public final class DeliverVerticle extends VerticleBase {
       this.id = id;
     }
 
-    void kick() {
+    /** The subscription resource changed: read it again before the next delivery. */
+    void changed() {
+      spec = null;
+      again = true;
+      kick();
+    }
+
+    /** Look in the database (a scan found it behind). */
+    void rescan() {
+      again = true;
+      kick();
+    }
+
+    /** A new notification: queued at once when it is the next one and the subscription is a live hook. */
+    void offer(Notification n) {
+      if (spec != null && !fetching && !again && retryTimer == -1 && queuedUpTo >= 0 && n.eventNumber() == queuedUpTo + 1) {
+        queue.add(n);
+        queuedUpTo = n.eventNumber();
+      } else {
+        again = true;
+      }
+      kick();
+    }
+
+    private void kick() {
       if (busy || retryTimer != -1) {
         return;
       }
@@ -165,13 +209,24 @@ public final class DeliverVerticle extends VerticleBase {
         busy = false;
         return;
       }
-      if (!queue.isEmpty()) {
-        send(queue.peek());
+      if (!again && spec != null) {
+        if (queue.isEmpty()) {
+          busy = false;
+        } else {
+          send(queue.peek());
+        }
         return;
       }
+      again = false;
+      queue.clear();
+      fetching = true;
       fetch().onComplete(fetched -> {
+        fetching = false;
         if (fetched.failed() || queue.isEmpty()) {
           busy = false;
+          if (again && fetched.succeeded()) {
+            kick();
+          }
         } else {
           send(queue.peek());
         }
@@ -189,15 +244,23 @@ public final class DeliverVerticle extends VerticleBase {
             Row row = rows.iterator().next();
             resource = row.getJsonObject("content");
             if (resource == null || row.getBoolean("deleted") || !hook(row.getLong("version_id"))) {
+              spec = null;
               return Future.succeededFuture();
             }
             long from = Math.max(row.getLong("acked_event"), delivered);
+            queuedUpTo = from;
             return pool.preparedQuery("SELECT n.event_number, n.version_id, n.type, n.id, n.interaction, c.content"
                     + " FROM notification n JOIN change c ON c.version_id = n.version_id"
                     + " WHERE n.subscription_id = $1 AND n.event_number > $2 ORDER BY n.event_number LIMIT " + FETCH)
                 .execute(Tuple.of(id, from)).map(found -> {
                   found.forEach(n -> queue.add(new Notification(n.getLong("event_number"), n.getLong("version_id"),
                       n.getString("type"), n.getString("id"), n.getString("interaction"), n.getJsonObject("content"))));
+                  if (!queue.isEmpty()) {
+                    queuedUpTo = queue.peekLast().eventNumber();
+                  }
+                  if (found.size() == FETCH) {
+                    again = true;   // more wait in the database
+                  }
                   return null;
                 });
           });
@@ -218,6 +281,21 @@ public final class DeliverVerticle extends VerticleBase {
     }
 
     private void send(Notification n) {
+      if (n.resource() == null && spec.payload() != null && !n.interaction().equals("delete")) {
+        // announced without the resource: read what the change wrote
+        pool.preparedQuery("SELECT content FROM change WHERE version_id = $1").execute(Tuple.of(n.versionId()))
+            .onComplete(read -> {
+              if (read.succeeded()) {
+                queue.poll();
+                queue.addFirst(new Notification(n.eventNumber(), n.versionId(), n.type(), n.id(), n.interaction(),
+                    read.result().iterator().next().getJsonObject("content")));
+                send(queue.peek());
+              } else {
+                retryLater(100);
+              }
+            });
+        return;
+      }
       restHook.send(id, spec, n).onComplete(result -> {
         if (result.succeeded()) {
           queue.poll();
@@ -232,15 +310,20 @@ public final class DeliverVerticle extends VerticleBase {
           failingSince = now;
         }
         long delay = policy.delay(failures, now - failingSince, Math::random);
-        busy = false;
         if (delay >= 0) {
-          retryTimer = vertx.setTimer(delay, t -> {
-            retryTimer = -1;
-            kick();
-          });
+          retryLater(delay);
         } else {
+          busy = false;
           giveUp("Delivery of event " + n.eventNumber() + " failed " + failures + " times: " + result.cause().getMessage());
         }
+      });
+    }
+
+    private void retryLater(long delay) {
+      busy = false;
+      retryTimer = vertx.setTimer(delay, t -> {
+        retryTimer = -1;
+        kick();
       });
     }
 
@@ -248,6 +331,7 @@ public final class DeliverVerticle extends VerticleBase {
     private void giveUp(String reason) {
       LOG.warning("Subscription/" + id + ": " + reason + "; status set to error");
       queue.clear();
+      spec = null;
       failures = 0;
       pausedAtVersion = resourceVersion;
       JsonObject errored = resource.copy().put("status", "error").put("error", reason);

@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -41,7 +42,7 @@ public final class HttpVerticle extends VerticleBase {
     SearchHandler search = new SearchHandler(store);
     poll = new PollHandler(store, vertx, config.maxPollSeconds(), 1000);
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
-        message -> poll.notified(message.body().getString("subscription")));
+        message -> message.body().getJsonArray("notifications").forEach(n -> poll.notified(((JsonArray) n).getString(0))));
     JsonObject capabilities = CapabilityStatements.of(version(),
         OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());

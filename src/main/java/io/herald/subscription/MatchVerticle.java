@@ -11,6 +11,7 @@ import io.herald.store.PlainJson;
 import io.herald.store.StoreVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -174,6 +175,8 @@ public final class MatchVerticle extends VerticleBase {
     List<String> ids = new ArrayList<>();
     List<String> interactions = new ArrayList<>();
     Map<String, Long> touched = new LinkedHashMap<>();
+    JsonArray announced = new JsonArray();
+    JsonArray changedSubscriptions = new JsonArray();
     for (Change change : changes) {
       long at = change.changedAt().toInstant().toEpochMilli();
       for (String subscription : index.match(PlainJson.of(change.resource()))) {
@@ -188,9 +191,12 @@ public final class MatchVerticle extends VerticleBase {
         types.add(change.type());
         ids.add(change.id());
         interactions.add(change.interaction());
+        announced.add(new JsonArray().add(subscription).add(event).add(change.versionId()).add(change.type())
+            .add(change.id()).add(change.interaction()));
       }
       if (change.type().equals("Subscription")) {   // after matching: it hears only what comes later
         apply(change.id(), change.interaction().equals("delete") ? null : change.resource());
+        changedSubscriptions.add(change.id());
       }
     }
     long from = cursor;
@@ -213,8 +219,10 @@ public final class MatchVerticle extends VerticleBase {
                         .addArrayOfLong(touched.values().toArray(Long[]::new))))))
         .map(committed -> {
           cursor = to;
-          touched.forEach((subscription, event) -> vertx.eventBus().publish(Addresses.SUBSCRIPTION_NOTIFIED,
-              new JsonObject().put("subscription", subscription).put("eventNumber", event)));
+          if (!announced.isEmpty() || !changedSubscriptions.isEmpty()) {
+            vertx.eventBus().publish(Addresses.SUBSCRIPTION_NOTIFIED,
+                new JsonObject().put("notifications", announced).put("changedSubscriptions", changedSubscriptions));
+          }
           return (Void) null;
         })
         .recover(failure -> {
