@@ -163,7 +163,7 @@ public final class DeliverVerticle extends VerticleBase {
     private long pausedAtVersion = -1;       // gave up at this version of the subscription
     private boolean busy;
     private boolean fetching;
-    private boolean again;                   // something may be in the database that is not in the queue
+    private boolean again;                   // the database may hold notifications after the queue
     private long retryTimer = -1;
     private int failures;
     private long failingSince;
@@ -187,6 +187,9 @@ public final class DeliverVerticle extends VerticleBase {
 
     /** A new notification: queued at once when it is the next one and the subscription is a live hook. */
     void offer(Notification n) {
+      if (queuedUpTo >= 0 && n.eventNumber() <= queuedUpTo && !fetching) {
+        return;   // already queued or delivered (read from the database before its announcement came)
+      }
       if (spec != null && !fetching && !again && retryTimer == -1 && queuedUpTo >= 0 && n.eventNumber() == queuedUpTo + 1) {
         queue.add(n);
         queuedUpTo = n.eventNumber();
@@ -209,12 +212,12 @@ public final class DeliverVerticle extends VerticleBase {
         busy = false;
         return;
       }
-      if (!again && spec != null) {
-        if (queue.isEmpty()) {
-          busy = false;
-        } else {
-          send(queue.peek());
-        }
+      if (spec != null && !queue.isEmpty()) {
+        send(queue.peek());   // what is queued goes first; the database is asked when it runs dry
+        return;
+      }
+      if (spec != null && !again) {
+        busy = false;
         return;
       }
       again = false;
