@@ -46,7 +46,7 @@ public record SearchRequest(Criteria criteria, int count, Sort sort, boolean tot
       }
       String value = param.getValue().get(param.getValue().size() - 1);
       switch (name) {
-        case "_count" -> count = (int) number(name, value, 0, maxCount);
+        case "_count" -> count = (int) WholeNumber.parse(name, value, 0, maxCount);
         case "_sort" -> sort = sort(registry, type, value);
         case "_total" -> total = switch (value) {
           case "accurate" -> true;
@@ -60,8 +60,8 @@ public record SearchRequest(Criteria criteria, int count, Sort sort, boolean tot
             throw new CriteriaException(name, "only _summary=count (or false) is supported, not '" + value + "'");
           }
         }
-        case "_snapshot" -> snapshot = number(name, value, 1, Long.MAX_VALUE);
-        case "_offset" -> offset = (int) number(name, value, 0, MAX_OFFSET);
+        case "_snapshot" -> snapshot = WholeNumber.parse(name, value, 1, Long.MAX_VALUE);
+        case "_offset" -> offset = (int) WholeNumber.parse(name, value, 0, MAX_OFFSET);
         default -> {
           // _format and _pretty: JSON is the only format, and it is always the same
         }
@@ -91,15 +91,4 @@ public record SearchRequest(Criteria criteria, int count, Sort sort, boolean tot
     return new Sort(name, p, descending);
   }
 
-  private static long number(String name, String value, long min, long max) {
-    try {
-      long n = Long.parseLong(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new CriteriaException(name, "must be a whole number from " + min + " to " + max + ", not '" + value + "'");
-  }
 }

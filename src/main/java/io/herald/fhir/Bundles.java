@@ -39,6 +39,23 @@ public final class Bundles {
             .put("etag", "W/\"" + versionId + "\"").put("lastModified", lastUpdated));
   }
 
+  /**
+   * The history entry of one change: a create as POST, an update as PUT, a delete as DELETE (without
+   * the resource).
+   *
+   * @param base     the server's base URL, e.g. {@code http://localhost:8080}
+   * @param resource the version the change wrote (ignored for a delete)
+   */
+  public static JsonObject changeEntry(String base, String type, String id, String interaction, JsonObject resource,
+                                       long versionId, String lastUpdated) {
+    String ref = type + "/" + id;
+    return switch (interaction) {
+      case "create" -> historyEntry(base + "/fhir/" + ref, resource, "POST", type, "201 Created", versionId, lastUpdated);
+      case "update" -> historyEntry(base + "/fhir/" + ref, resource, "PUT", ref, "200 OK", versionId, lastUpdated);
+      default -> historyEntry(base + "/fhir/" + ref, null, "DELETE", ref, "204 No Content", versionId, lastUpdated);
+    };
+  }
+
   public static JsonObject searchEntry(String fullUrl, JsonObject resource) {
     return new JsonObject().put("fullUrl", fullUrl).put("resource", resource)
         .put("search", new JsonObject().put("mode", "match"));

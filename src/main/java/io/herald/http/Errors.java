@@ -1,6 +1,7 @@
 package io.herald.http;
 
 import io.herald.bus.Failures;
+import io.herald.criteria.CriteriaException;
 import io.herald.fhir.OperationOutcomes;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -45,6 +46,8 @@ final class Errors {
   static void send(RoutingContext ctx, Throwable failure) {
     if (failure instanceof ClientError e) {
       respond(ctx, e.status, e.code, e.getMessage());
+    } else if (failure instanceof CriteriaException e) {
+      respond(ctx, 400, "invalid", e.getMessage());
     } else if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       switch (reply.failureCode()) {
         case Failures.INVALID -> respond(ctx, 400, "invalid", reply.getMessage());

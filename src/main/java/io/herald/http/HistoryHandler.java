@@ -36,18 +36,8 @@ final class HistoryHandler {
       JsonArray rows = reply.getJsonArray("entries");
       for (int i = 0; i < rows.size(); i++) {
         JsonObject row = rows.getJsonObject(i);
-        String ref = row.getString("type") + "/" + row.getString("id");
-        String interaction = row.getString("interaction");
-        boolean delete = interaction.equals("delete");
-        entries.add(Bundles.historyEntry(base + "/fhir/" + ref, delete ? null : row.getJsonObject("resource"),
-            switch (interaction) {
-              case "create" -> "POST";
-              case "update" -> "PUT";
-              default -> "DELETE";
-            },
-            interaction.equals("create") ? row.getString("type") : ref,
-            interaction.equals("create") ? "201 Created" : delete ? "204 No Content" : "200 OK",
-            row.getLong("versionId"), row.getString("lastUpdated")));
+        entries.add(Bundles.changeEntry(base, row.getString("type"), row.getString("id"), row.getString("interaction"),
+            row.getJsonObject("resource"), row.getLong("versionId"), row.getString("lastUpdated")));
       }
       String self = base + ctx.request().uri();
       String next = null;

@@ -1,6 +1,7 @@
 package io.herald.http;
 
 import io.herald.bus.Addresses;
+import io.herald.criteria.WholeNumber;
 import io.herald.fhir.Bundles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -66,7 +67,7 @@ final class PollHandler {
         }
       }
       String fromText = ctx.queryParams().get("from");
-      Long from = fromText == null ? null : number("from", fromText, 0, Long.MAX_VALUE);
+      Long from = fromText == null ? null : WholeNumber.parse("from", fromText, 0, Long.MAX_VALUE);
       int timeout = (int) number("timeout", ctx.queryParams().get("timeout"), 0, maxTimeoutSeconds, DEFAULT_TIMEOUT_SECONDS);
       int count = (int) number("_count", ctx.queryParams().get("_count"), 1, maxCount, DEFAULT_COUNT);
       long deadline = System.currentTimeMillis() + timeout * 1000L;
@@ -119,19 +120,9 @@ final class PollHandler {
     JsonArray entries = new JsonArray();
     for (int i = 0; i < rows.size(); i++) {
       JsonObject row = rows.getJsonObject(i);
-      String ref = row.getString("type") + "/" + row.getString("id");
-      String interaction = row.getString("interaction");
       JsonObject resource = row.getJsonObject("resource");
-      String lastUpdated = resource.getJsonObject("meta", new JsonObject()).getString("lastUpdated");
-      entries.add(Bundles.historyEntry(base + "/fhir/" + ref, interaction.equals("delete") ? null : resource,
-          switch (interaction) {
-            case "create" -> "POST";
-            case "update" -> "PUT";
-            default -> "DELETE";
-          },
-          interaction.equals("create") ? row.getString("type") : ref,
-          interaction.equals("create") ? "201 Created" : interaction.equals("delete") ? "204 No Content" : "200 OK",
-          row.getLong("versionId"), lastUpdated));
+      entries.add(Bundles.changeEntry(base, row.getString("type"), row.getString("id"), row.getString("interaction"),
+          resource, row.getLong("versionId"), resource.getJsonObject("meta", new JsonObject()).getString("lastUpdated")));
     }
     String path = base + "/fhir/Subscription/" + id + "/$poll";
     String self = path + (from == null ? "" : "?from=" + from + "&_count=" + count);
@@ -140,19 +131,8 @@ final class PollHandler {
     Responses.json(ctx, 200, Bundles.bundle("history", self, next, entries));
   }
 
-  private static long number(String name, String value, long min, long max) {
-    try {
-      long n = Long.parseLong(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw Errors.invalid("$poll " + name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
-  }
 
   private static long number(String name, String value, long min, long max, long otherwise) {
-    return value == null ? otherwise : number(name, value, min, max);
+    return value == null ? otherwise : WholeNumber.parse(name, value, min, max);
   }
 }

@@ -2,6 +2,7 @@ package io.herald.store;
 
 import io.herald.criteria.CriteriaException;
 import io.herald.criteria.DateRange;
+import io.herald.criteria.WholeNumber;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,8 +25,8 @@ record HistoryQuery(int count, long before, OffsetDateTime since) {
       String name = param.getKey();
       String value = param.getValue().get(param.getValue().size() - 1);
       switch (name) {
-        case "_count" -> count = (int) number(name, value, 1, maxCount);
-        case "_cursor" -> before = number(name, value, 1, Long.MAX_VALUE);
+        case "_count" -> count = (int) WholeNumber.parse(name, value, 1, maxCount);
+        case "_cursor" -> before = WholeNumber.parse(name, value, 1, Long.MAX_VALUE);
         case "_since" -> {
           try {
             since = java.time.Instant.ofEpochMilli(DateRange.parse(value).lo()).atOffset(ZoneOffset.UTC);
@@ -41,15 +42,4 @@ record HistoryQuery(int count, long before, OffsetDateTime since) {
     return new HistoryQuery(count, before, since);
   }
 
-  private static long number(String name, String value, long min, long max) {
-    try {
-      long n = Long.parseLong(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new CriteriaException(name, "must be a whole number from " + min + " to " + max + ", not '" + value + "'");
-  }
 }
