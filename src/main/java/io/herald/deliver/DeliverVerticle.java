@@ -3,6 +3,7 @@ package io.herald.deliver;
 import io.herald.bus.Addresses;
 import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
+import io.herald.store.Leadership;
 import io.herald.store.PlainJson;
 import io.herald.store.StoreVerticle;
 import io.herald.subscription.SubscriptionException;
@@ -16,7 +17,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -53,7 +53,7 @@ public final class DeliverVerticle extends VerticleBase {
   private final Map<String, Long> pendingAcks = new LinkedHashMap<>();
   private Pool pool;
   private RestHook restHook;
-  private PgConnection leadership;
+  private Leadership leadership;
   private MessageConsumer<JsonObject> notified;
   private boolean leading;
   private boolean stopping;
@@ -74,29 +74,19 @@ public final class DeliverVerticle extends VerticleBase {
     notified = vertx.eventBus().<JsonObject>consumer(Addresses.SUBSCRIPTION_NOTIFIED, m -> announced(m.body()));
     vertx.setPeriodic(SCAN_MS, id -> scan());
     vertx.setPeriodic(ACK_FLUSH_MS, id -> flushAcks());
-    return Future.join(notified.completion(), lead(options));
+    leadership = new Leadership(vertx, options, LEADER_LOCK, "Deliverer", () -> {
+      leading = true;
+      workers.clear();
+      scan();
+      return Future.succeededFuture();
+    }, () -> leading = false);
+    return Future.join(notified.completion(), leadership.start());
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    return flushAcks().eventually(() -> leadership == null ? Future.succeededFuture() : leadership.close())
-        .eventually(() -> pool.close());
-  }
-
-  private Future<Void> lead(PgConnectOptions options) {
-    return PgConnection.connect(vertx, options).compose(connection -> connection
-        .query("SELECT pg_try_advisory_lock(" + LEADER_LOCK + ")").execute().map(rows -> {
-          if (rows.iterator().next().getBoolean(0)) {
-            leadership = connection;
-            leading = true;
-            connection.closeHandler(v -> leading = false);
-            scan();
-          } else {
-            connection.close();
-          }
-          return null;
-        }));
+    return flushAcks().eventually(leadership::stop).eventually(() -> pool.close());
   }
 
   /** Subscriptions with notifications not yet acknowledged (after a restart, a lost wake-up, a resume). */
@@ -200,8 +190,8 @@ public final class DeliverVerticle extends VerticleBase {
     }
 
     private void kick() {
-      if (busy || retryTimer != -1) {
-        return;
+      if (busy || retryTimer != -1 || !leading || workers.get(id) != this) {
+        return;   // a worker left from before a lost lock never delivers beside its successor
       }
       busy = true;
       next();

@@ -7,6 +7,7 @@ import io.herald.criteria.SubscriptionIndex;
 import io.herald.store.Change;
 import io.herald.store.ChangeFeed;
 import io.herald.store.FeedFollower;
+import io.herald.store.Leadership;
 import io.herald.store.PlainJson;
 import io.herald.store.StoreVerticle;
 import io.vertx.core.Future;
@@ -15,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -49,11 +49,9 @@ public final class MatchVerticle extends VerticleBase {
   private final String pgUri;
   private final CriteriaParser parser;
   private Pool pool;
-  private PgConnection leadership;
+  private Leadership leadership;
   private FeedFollower follower;
   private long cursor;
-  private long retryTimer = -1;
-  private boolean stopping;
   private SubscriptionIndex<String> index = new SubscriptionIndex<>();
   private final Map<String, SubscriptionSpec> specs = new HashMap<>();
   private final Map<String, Long> lastEvent = new HashMap<>();
@@ -67,57 +65,24 @@ public final class MatchVerticle extends VerticleBase {
   public Future<?> start() {
     PgConnectOptions options = StoreVerticle.connectOptions(pgUri);
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(options).using(vertx).build();
-    return lead(options);
+    leadership = new Leadership(vertx, options, LEADER_LOCK, "Matcher",
+        () -> load().compose(v -> {
+          follower = new FeedFollower(vertx, new ChangeFeed(pool), cursor, BATCH, this::match);
+          return follower.start(options);
+        }),
+        () -> {
+          if (follower != null) {
+            follower.stop();
+            follower = null;
+          }
+        });
+    return leadership.start();
   }
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    vertx.cancelTimer(retryTimer);
     Future<Void> following = follower == null ? Future.succeededFuture() : follower.stop();
-    return following.eventually(() -> leadership == null ? Future.succeededFuture() : leadership.close())
-        .eventually(() -> pool.close());
-  }
-
-  /** Takes the matcher's lock and starts following; a node without it tries again every second. */
-  private Future<Void> lead(PgConnectOptions options) {
-    if (stopping) {
-      return Future.succeededFuture();
-    }
-    return PgConnection.connect(vertx, options).compose(connection -> connection
-        .query("SELECT pg_try_advisory_lock(" + LEADER_LOCK + ")").execute()
-        .compose(rows -> {
-          if (!rows.iterator().next().getBoolean(0)) {
-            connection.close();
-            retryLead(options);
-            return Future.succeededFuture();
-          }
-          leadership = connection;
-          connection.closeHandler(v -> {
-            if (stopping) {
-              return;
-            }
-            LOG.warning("Matcher lost its database lock; following again once it holds it");
-            if (follower != null) {
-              follower.stop();
-              follower = null;
-            }
-            retryLead(options);
-          });
-          return load().compose(v -> {
-            follower = new FeedFollower(vertx, new ChangeFeed(pool), cursor, BATCH, this::match);
-            return follower.start(options);
-          });
-        }));
-  }
-
-  private void retryLead(PgConnectOptions options) {
-    if (!stopping) {
-      retryTimer = vertx.setTimer(1000, id -> lead(options).onFailure(e -> {
-        LOG.log(Level.WARNING, "Matcher cannot reach the database; trying again", e);
-        retryLead(options);
-      }));
-    }
+    return following.eventually(leadership::stop).eventually(() -> pool.close());
   }
 
   /** The cursor, the counters, and the subscriptions as they were at the cursor. */

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 import static io.herald.testing.BundleLinks.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Long-polling a criteria subscription, as Aidbox clients do. */
 class PollIT {
@@ -166,6 +166,6 @@ class PollIT {
         return;
       }
     }
-    assertNotNull(null, "only " + found + " of " + count + " notifications");
+    fail("only " + found + " of " + count + " notifications");
   }
 }
