@@ -43,7 +43,7 @@ final class HistoryHandler {
       String next = null;
       if (reply.getBoolean("more")) {
         long last = rows.getJsonObject(rows.size() - 1).getLong("versionId");
-        next = base + ctx.request().path() + "?" + QueryParams.withCursor(ctx.queryParams(), Long.toString(last));
+        next = base + ctx.request().path() + "?" + QueryParams.with(ctx.queryParams(), java.util.Map.of("_cursor", Long.toString(last)));
       }
       Responses.json(ctx, 200, Bundles.bundle("history", self, next, entries));
       return reply;

@@ -81,9 +81,6 @@ public final class HttpVerticle extends VerticleBase {
     return server.shutdown(config.shutdownTimeoutSeconds(), TimeUnit.SECONDS);
   }
 
-  public int actualPort() {
-    return server.actualPort();
-  }
 
   private static Route withBody(Route route, BodyHandler body) {
     for (String type : FHIR_JSON) {

@@ -23,28 +23,15 @@ final class QueryParams {
     return json;
   }
 
-  /** The same query with {@code _cursor} set to {@code cursor}. */
-  static String withCursor(MultiMap params, String cursor) {
+  /** The same query with the given parameters set (replacing any of theirs), for next links. */
+  static String with(MultiMap params, Map<String, String> replacements) {
     StringBuilder query = new StringBuilder();
     for (Map.Entry<String, String> param : params.entries()) {
-      if (!param.getKey().equals("_cursor")) {
+      if (!replacements.containsKey(param.getKey())) {
         append(query, param.getKey(), param.getValue());
       }
     }
-    append(query, "_cursor", cursor);
-    return query.toString();
-  }
-
-  /** The same query at another page of the same snapshot ({@code _snapshot}, {@code _offset}). */
-  static String withPage(MultiMap params, long snapshot, int offset) {
-    StringBuilder query = new StringBuilder();
-    for (Map.Entry<String, String> param : params.entries()) {
-      if (!param.getKey().equals("_snapshot") && !param.getKey().equals("_offset")) {
-        append(query, param.getKey(), param.getValue());
-      }
-    }
-    append(query, "_snapshot", Long.toString(snapshot));
-    append(query, "_offset", Integer.toString(offset));
+    replacements.forEach((name, value) -> append(query, name, value));
     return query.toString();
   }
 

@@ -28,8 +28,8 @@ final class SearchHandler {
           entries.add(Bundles.searchEntry(base + "/fhir/" + type + "/" + resource.getString("id"), resource));
         }
         String next = reply.getInteger("nextOffset") == null ? null
-            : base + ctx.request().path() + "?" + QueryParams.withPage(ctx.queryParams(),
-                reply.getLong("snapshot"), reply.getInteger("nextOffset"));
+            : base + ctx.request().path() + "?" + QueryParams.with(ctx.queryParams(), java.util.Map.of(
+                "_snapshot", reply.getLong("snapshot").toString(), "_offset", reply.getLong("nextOffset").toString()));
         JsonObject bundle = Bundles.bundle("searchset", base + ctx.request().uri(), next, entries);
         if (reply.containsKey("total")) {
           bundle.put("total", reply.getLong("total"));
