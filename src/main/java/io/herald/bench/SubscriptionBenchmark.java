@@ -1,285 +1,239 @@
 package io.herald.bench;
 
 import io.herald.Config;
-import io.herald.Herald;
-import io.herald.deliver.RetryPolicy;
-import io.herald.http.HttpConfig;
+import io.herald.criteria.Registry;
 import io.herald.store.BulkLoad;
 import io.herald.store.Registries;
 import io.herald.store.StoreConfig;
 import io.herald.store.StoreVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
-import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
- * Subscriptions under load, in one run against one PostgreSQL:
+ * Subscriptions under load, in one run against one PostgreSQL, Herald running as its own process:
  * <ol>
  *   <li>latency: creates at a steady rate with 10 rest-hook subscriptions that each match every
- *       change; time from the create's response (the commit) to each receipt at the receiver;</li>
- *   <li>throughput: creates/s with no subscriptions, with 10,000 of which one matches each change,
- *       and with 10 that each match every change, all delivered;</li>
+ *       change; time from each create to its receipts at the webhook receiver;</li>
+ *   <li>throughput: creates/s with no active subscription, with 10,000 of which one matches each
+ *       change, and with 10 that each match every change, in alternating rounds, all delivered;</li>
  *   <li>$poll wake-up: time from a matching create's response to the waiting poller's answer.</li>
  * </ol>
- * <pre>java -cp target/herald.jar io.herald.bench.SubscriptionBenchmark [--rate 500] [--seconds 15] [--concurrency 32] [--subscriptions 10000]</pre>
+ * <pre>java -cp target/herald.jar io.herald.bench.SubscriptionBenchmark [--rate 500] [--seconds 30] [--warmup 20]
+ *     [--rounds 3] [--round-seconds 10] [--concurrency 32] [--subscriptions 10000] [--polls 200]
+ *     [--phases latency,throughput,poll]</pre>
  */
 public final class SubscriptionBenchmark {
 
-  private SubscriptionBenchmark() {
+  private final LoadGenerator load;
+  private final WebhookReceiver receiver;
+  private final Pool pool;
+  private final Registry registry;
+
+  private SubscriptionBenchmark(LoadGenerator load, WebhookReceiver receiver, Pool pool, Registry registry) {
+    this.load = load;
+    this.receiver = receiver;
+    this.pool = pool;
+    this.registry = registry;
   }
 
   public static void main(String[] args) throws Exception {
     io.herald.Main.configureLogging();
-    Map<String, String> o = Args.parse(args, Map.of("rate", "500", "seconds", "15", "concurrency", "32", "subscriptions", "10000", "polls", "200"));
-    int rate = Integer.parseInt(o.get("rate"));
-    int seconds = Integer.parseInt(o.get("seconds"));
-    int concurrency = Integer.parseInt(o.get("concurrency"));
-    int many = Integer.parseInt(o.get("subscriptions"));
-    int polls = Integer.parseInt(o.get("polls"));
+    Map<String, String> o = Args.parse(args, Map.of("rate", "500", "seconds", "30", "warmup", "20", "rounds", "3",
+        "round-seconds", "10", "concurrency", "32", "subscriptions", "10000", "polls", "200",
+        "phases", "latency,throughput,poll"));
+    List<String> phases = List.of(o.get("phases").split(","));
     try (BenchDatabase database = BenchDatabase.open("herald-subscription-bench")) {
       JsonObject config = Config.load(System.getenv());
       StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(database.uri);
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      Vertx server = Vertx.vertx();
-      Herald herald = Herald.deploy(server, store, HttpConfig.from(config.getJsonObject("http")).withPort(port),
-          RetryPolicy.from(config.getJsonObject("deliver"))).await();
-      Vertx load = Vertx.vertx();
-      HttpClientAgent client = load.httpClientBuilder().with(new PoolOptions().setHttp1MaxSize(concurrency + 8)).build();
-      Receiver receiver = new Receiver(load);
+      HeraldProcess herald = HeraldProcess.start(database.uri);
+      Vertx client = Vertx.vertx();
+      int concurrency = Integer.parseInt(o.get("concurrency"));
+      Pool pool = PgBuilder.pool().connectingTo(StoreVerticle.connectOptions(database.uri)).using(client).build();
+      SubscriptionBenchmark bench = new SubscriptionBenchmark(new LoadGenerator(client, herald.port, concurrency + 8),
+          new WebhookReceiver(client), pool, Registries.load(store.searchParameters()).registry());
       System.out.printf("Subscription benchmark: %d cores, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),
           database.embedded ? "embedded, fsync on" : "HERALD_PG_URI");
-
-      // 1. Latency at a steady rate, 10 subscriptions matching every change.
-      for (int i = 0; i < 10; i++) {
-        put(client, port, "Subscription", "lat" + i, subscription("lat" + i, "Patient?family=Latency", receiver.url("/lat")));
+      if (phases.contains("latency")) {
+        bench.latency(Integer.parseInt(o.get("rate")), Integer.parseInt(o.get("warmup")), Integer.parseInt(o.get("seconds")));
       }
-      Thread.sleep(500);
-      receiver.reset();
-      Map<Long, Long> committedAt = new ConcurrentHashMap<>();
-      receiver.committedAt = committedAt;
-      String latency = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Latency\"}]}";
-      steady(load, client, port, latency, rate, 3, committedAt);   // warm-up
-      Thread.sleep(1000);
-      receiver.reset();
-      long sent = steady(load, client, port, latency, rate, seconds, committedAt);
-      awaitReceipts(receiver, sent * 10);
-      Histogram l = receiver.latency;
-      System.out.printf("latency at %d creates/s, 10 subscriptions matching each: commit-to-receipt p50 %.1f ms, p99 %.1f ms,"
-              + " p99.9 %.1f ms (%d receipts; targets p50 < 10 ms, p99 < 50 ms)%n", rate,
-          l.getValueAtPercentile(50) / 1000.0, l.getValueAtPercentile(99) / 1000.0, l.getValueAtPercentile(99.9) / 1000.0,
-          l.getTotalCount());
-      for (int i = 0; i < 10; i++) {
-        put(client, port, "Subscription", "lat" + i, subscription("lat" + i, "Patient?family=Latency", receiver.url("/lat"))
-            .put("status", "off"));
+      if (phases.contains("throughput")) {
+        bench.throughput(concurrency, Integer.parseInt(o.get("subscriptions")), Integer.parseInt(o.get("rounds")),
+            Integer.parseInt(o.get("round-seconds")));
       }
-
-      // 2. Throughput.
-      String unmatched = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Nobody\"}]}";
-      closed(load, client, port, () -> unmatched, concurrency, 5);   // warm-up
-      double none = closed(load, client, port, () -> unmatched, concurrency, seconds);
-      Pool pool = PgBuilder.pool().connectingTo(StoreVerticle.connectOptions(database.uri)).using(load).build();
-      List<JsonObject> subs = new ArrayList<>();
-      for (int i = 0; i < many; i++) {
-        subs.add(subscription("k" + i, "Patient?identifier=urn:bench|K" + i, receiver.url("/k")).put("id", "k" + i));
+      if (phases.contains("poll")) {
+        bench.pollWakeUp(Integer.parseInt(o.get("polls")));
       }
-      BulkLoad.load(pool, Registries.load(store.searchParameters()).registry(), subs.iterator(), 4, 64).await();
-      Thread.sleep(3000);   // the matcher takes them in
-      AtomicLong n = new AtomicLong();
-      receiver.reset();
-      double one = closed(load, client, port, () -> "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:bench\",\"value\":\"K"
-          + (n.getAndIncrement() % many) + "\"}]}", concurrency, seconds);
-      long expectedOne = receiver.expected;
-      for (int i = 0; i < 10; i++) {
-        put(client, port, "Subscription", "ten" + i, subscription("ten" + i, "Patient?family=Ten", receiver.url("/ten")));
-      }
-      Thread.sleep(500);
-      double ten = closed(load, client, port, () -> "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Ten\"}]}", concurrency, seconds);
-      System.out.printf("throughput (concurrency %d): no subscriptions %.0f creates/s; %d subscriptions, one matching each change %.0f creates/s"
-          + " (%.2f of none; target >= 0.80); 10 matching each change %.0f creates/s (%.2f of none)%n",
-          concurrency, none, many, one, one / none, ten, ten / none);
-      awaitReceipts(receiver, 0);
-      System.out.printf("  deliveries received: %d (all delivered: %s)%n", receiver.count.get(), receiver.count.get() >= expectedOne);
-
-      // 3. $poll wake-up.
-      put(client, port, "Subscription", "poller", new JsonObject().put("resourceType", "Subscription").put("id", "poller")
-          .put("status", "active").put("reason", "bench").put("criteria", "Observation?code=poll")
-          .put("channel", new JsonObject().put("type", "poll")));
-      Histogram wake = new Histogram(60_000_000L, 3);
-      String observation = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"code\":\"poll\"}]}}";
-      long from = version(request(client, port, HttpMethod.POST, "/fhir/Observation", "{\"resourceType\":\"Observation\"}"));
-      for (int i = 0; i < polls + 20; i++) {
-        Future<JsonObject> poll = request(client, port, HttpMethod.GET, "/fhir/Subscription/poller/$poll?from=" + from + "&timeout=10", null);
-        Thread.sleep(10);
-        JsonObject created = request(client, port, HttpMethod.POST, "/fhir/Observation", observation).await();
-        long committed = System.nanoTime();
-        poll.await();
-        if (i >= 20) {
-          wake.recordValue(Math.max(1, (System.nanoTime() - committed) / 1000));
-        }
-        from = Long.parseLong(created.getJsonObject("meta").getString("versionId"));
-      }
-      System.out.printf("$poll wake-up, commit to the waiting poller's answer: p50 %.2f ms, p99 %.2f ms (%d polls; target p50 < 10 ms)%n",
-          wake.getValueAtPercentile(50) / 1000.0, wake.getValueAtPercentile(99) / 1000.0, wake.getTotalCount());
-
       pool.close().await();
+      bench.load.close().await();
+      herald.close();
       client.close().await();
-      herald.stop().await();
-      server.close().await();
-      load.close().await();
     }
   }
 
-  private static JsonObject subscription(String id, String criteria, String endpoint) {
+  /** Creates at a steady rate with 10 subscriptions matching every change; latency to each receipt. */
+  private void latency(int rate, int warmup, int seconds) throws InterruptedException {
+    setTen("Latency", "active");
+    String patient = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Latency\"}]}";
+    Map<Long, LoadGenerator.Timing> timings = new ConcurrentHashMap<>();
+    long before = receiver.count.get();
+    long warm = load.steady("Patient", patient, rate, warmup, timings);   // until the JIT has compiled the paths
+    receiver.await(before + warm * 10, 120);
+    receiver.clearReceipts();
+    timings.clear();
+    before = receiver.count.get();
+    long sent = load.steady("Patient", patient, rate, seconds, timings);
+    boolean all = receiver.await(before + sent * 10, 120);
+    Histogram fromResponse = new Histogram(600_000_000L, 3);
+    Histogram fromRequest = new Histogram(600_000_000L, 3);
+    for (WebhookReceiver.Receipt r : receiver.receipts) {
+      LoadGenerator.Timing t = timings.get(r.versionId());
+      if (t != null) {
+        fromResponse.recordValue(Math.max(0, r.at() - t.answered()) / 1000);
+        fromRequest.recordValue(Math.max(0, r.at() - t.sent()) / 1000);
+      }
+    }
+    System.out.printf("latency at %d creates/s for %d s (after %d s of warm-up), 10 subscriptions matching each change,"
+        + " %d receipts (all: %s, out of order: %d):%n", rate, seconds, warmup, fromResponse.getTotalCount(), all,
+        receiver.outOfOrder.get());
+    System.out.printf("  from the create's response to receipt: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms"
+        + " (targets p50 < 10 ms, p99 < 50 ms)%n", ms(fromResponse, 50), ms(fromResponse, 99), ms(fromResponse, 99.9),
+        fromResponse.getMaxValue() / 1000.0);
+    System.out.printf("  from the create's request to receipt (includes the create itself): p50 %.1f ms, p99 %.1f ms%n",
+        ms(fromRequest, 50), ms(fromRequest, 99));
+    setTen("Latency", "off");
+  }
+
+  /**
+   * Creates/s in closed loops, in rounds that alternate no active subscription, 10,000 active of
+   * which one matches each change, and 10 matching every change; each round's deliveries are
+   * awaited before the next round starts.
+   */
+  private void throughput(int concurrency, int many, int rounds, int seconds) throws InterruptedException {
+    String unmatched = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Nobody\"}]}";
+    AtomicLong n = new AtomicLong();
+    java.util.function.Supplier<String> oneMatching = () -> "{\"resourceType\":\"Patient\",\"identifier\":"
+        + "[{\"system\":\"urn:bench\",\"value\":\"K" + (n.getAndIncrement() % many) + "\"}]}";
+    String tenMatching = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Ten\"}]}";
+    double[] none = new double[rounds];
+    double[] one = new double[rounds];
+    double[] ten = new double[rounds];
+    boolean allDelivered = true;
+    for (int round = -1; round < rounds; round++) {   // round -1 warms up and is not counted
+      int s = round < 0 ? Math.max(3, seconds / 2) : seconds;
+      double a = rate(load.closed("Patient", () -> unmatched, concurrency, s), s);
+      setMany(many, "active");
+      long before = receiver.count.get();
+      long created = load.closed("Patient", oneMatching, concurrency, s);
+      double b = rate(created, s);
+      allDelivered &= receiver.await(before + created, 120);
+      setMany(many, "off");
+      setTen("Ten", "active");
+      before = receiver.count.get();
+      created = load.closed("Patient", () -> tenMatching, concurrency, s);
+      double c = rate(created, s);
+      allDelivered &= receiver.await(before + created * 10, 300);
+      setTen("Ten", "off");
+      if (round >= 0) {
+        none[round] = a;
+        one[round] = b;
+        ten[round] = c;
+        System.out.printf("  round %d: none %.0f, one of %d matching %.0f, 10 matching %.0f creates/s%n", round + 1, a, many, b, c);
+      }
+    }
+    double base = mean(none);
+    System.out.printf("throughput (concurrency %d, %d alternating rounds of %d s): no subscriptions %.0f creates/s;"
+            + " %d subscriptions, one matching each change %.0f creates/s (%.2f of none; target >= 0.80);"
+            + " 10 matching each change %.0f creates/s (%.2f of none); all delivered: %s, out of order: %d%n",
+        concurrency, rounds, seconds, base, many, mean(one), mean(one) / base, mean(ten), mean(ten) / base, allDelivered,
+        receiver.outOfOrder.get());
+  }
+
+  /** A matching create's commit (its response) to the answer of a $poll that was waiting for it. */
+  private void pollWakeUp(int polls) {
+    load.put("Subscription", "poller", new JsonObject().put("resourceType", "Subscription").put("id", "poller")
+        .put("status", "active").put("reason", "bench").put("criteria", "Observation?code=poll")
+        .put("channel", new JsonObject().put("type", "poll")));
+    Histogram wake = new Histogram(60_000_000L, 3);
+    String observation = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"code\":\"poll\"}]}}";
+    long from = LoadGenerator.version(load.request(HttpMethod.POST, "/fhir/Observation", "{\"resourceType\":\"Observation\"}").await());
+    for (int i = 0; i < polls + 20; i++) {
+      Future<JsonObject> poll = load.request(HttpMethod.GET, "/fhir/Subscription/poller/$poll?from=" + from + "&timeout=10", null);
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      JsonObject created = load.request(HttpMethod.POST, "/fhir/Observation", observation).await();
+      long committed = System.nanoTime();
+      poll.await();
+      if (i >= 20) {
+        wake.recordValue(Math.max(1, (System.nanoTime() - committed) / 1000));
+      }
+      from = LoadGenerator.version(created);
+    }
+    System.out.printf("$poll wake-up, commit to the waiting poller's answer: p50 %.2f ms, p99 %.2f ms (%d polls; target p50 < 10 ms)%n",
+        ms(wake, 50), ms(wake, 99), wake.getTotalCount());
+  }
+
+  /** Sets the 10 subscriptions to {@code criteria Patient?family=name} to a status, and waits until the matcher has them. */
+  private void setTen(String family, String status) {
+    for (int i = 0; i < 10; i++) {
+      String id = family.toLowerCase() + i;
+      load.put("Subscription", id, subscription(id, "Patient?family=" + family, "/" + family.toLowerCase()).put("status", status));
+    }
+    awaitMatcher();
+  }
+
+  /** Writes the many subscriptions with a status in bulk, and waits until the matcher has them. */
+  private void setMany(int many, String status) {
+    BulkLoad.load(pool, registry, IntStream.range(0, many).mapToObj(i -> subscription("k" + i,
+        "Patient?identifier=urn:bench|K" + i, "/k").put("status", status)).iterator(), 4, 64).await();
+    awaitMatcher();
+  }
+
+  private JsonObject subscription(String id, String criteria, String path) {
     return new JsonObject().put("resourceType", "Subscription").put("id", id).put("status", "active").put("reason", "bench")
-        .put("criteria", criteria).put("channel", new JsonObject().put("type", "rest-hook").put("endpoint", endpoint));
+        .put("criteria", criteria).put("channel", new JsonObject().put("type", "rest-hook").put("endpoint", receiver.url(path)));
   }
 
-  private static void put(HttpClientAgent client, int port, String type, String id, JsonObject body) {
-    request(client, port, HttpMethod.PUT, "/fhir/" + type + "/" + id, body.encode()).await();
-  }
-
-  private static long version(Future<JsonObject> created) {
-    return Long.parseLong(created.await().getJsonObject("meta").getString("versionId"));
-  }
-
-  private static Future<JsonObject> request(HttpClientAgent client, int port, HttpMethod method, String uri, String body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("localhost").setPort(port).setURI(uri)
-        .putHeader("Content-Type", "application/fhir+json").setTimeout(60_000);
-    return client.request(options).compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + uri + " → " + resp.statusCode() + " " + b);
-          }
-          return b.toJsonObject();
-        }));
-  }
-
-  /** Creates at {@code rate}/s for {@code seconds}, open loop; records each response time by versionId. */
-  private static long steady(Vertx vertx, HttpClientAgent client, int port, String body, int rate, int seconds,
-                             Map<Long, Long> committedAt) throws Exception {
-    long total = (long) rate * seconds;
-    AtomicLong done = new AtomicLong();
-    Promise<Void> finished = Promise.promise();
-    long start = System.nanoTime();
-    long period = 1_000_000_000L / rate;
-    AtomicLong issued = new AtomicLong();
-    vertx.setPeriodic(1, id -> {
-      long due = Math.min(total, (System.nanoTime() - start) / period + 1);
-      while (issued.get() < due) {
-        issued.incrementAndGet();
-        request(client, port, HttpMethod.POST, "/fhir/Patient", body).onComplete(ar -> {
-          if (ar.succeeded()) {
-            committedAt.put(Long.parseLong(ar.result().getJsonObject("meta").getString("versionId")), System.nanoTime());
-          }
-          if (done.incrementAndGet() == total) {
-            finished.tryComplete();
-          }
-        });
-      }
-      if (issued.get() >= total) {
-        vertx.cancelTimer(id);
-      }
-    });
-    finished.future().await();
-    return total;
-  }
-
-  /** {@code concurrency} closed loops of creates for {@code seconds}; creates/s. */
-  private static double closed(Vertx vertx, HttpClientAgent client, int port, java.util.function.Supplier<String> body,
-                               int concurrency, int seconds) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    AtomicLong done = new AtomicLong();
-    List<Future<Void>> loops = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int i = 0; i < concurrency; i++) {
-      Promise<Void> finished = Promise.promise();
-      loops.add(finished.future());
-      vertx.runOnContext(v -> loop(client, port, body, end, done, finished));
-    }
-    Future.all(loops).await();
-    return done.get() / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static void loop(HttpClientAgent client, int port, java.util.function.Supplier<String> body, long end,
-                           AtomicLong done, Promise<Void> finished) {
-    if (System.nanoTime() >= end) {
-      finished.tryComplete();
-      return;
-    }
-    request(client, port, HttpMethod.POST, "/fhir/Patient", body.get()).onComplete(ar -> {
-      if (ar.failed()) {
-        finished.tryFail(ar.cause());
+  /** Until the matcher's cursor has reached the newest change. */
+  private void awaitMatcher() {
+    while (!pool.query("SELECT (SELECT version_id FROM match_cursor WHERE id = 1) >= (SELECT coalesce(max(version_id), 0) FROM change)")
+        .execute().await().iterator().next().getBoolean(0)) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       }
-      done.incrementAndGet();
-      loop(client, port, body, end, done, finished);
-    });
-  }
-
-  private static void awaitReceipts(Receiver receiver, long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    long last = -1;
-    while (System.nanoTime() < deadline) {
-      long now = receiver.count.get();
-      if ((expected > 0 && now >= expected) || (expected == 0 && now == last)) {
-        return;
-      }
-      last = now;
-      Thread.sleep(expected > 0 ? 20 : 2000);
     }
   }
 
-  /** The webhook endpoint: answers 200 and records when each notification arrived. */
-  private static final class Receiver {
-    final AtomicLong count = new AtomicLong();
-    volatile Histogram latency = new ConcurrentHistogram(60_000_000L, 3);
-    volatile Map<Long, Long> committedAt = new ConcurrentHashMap<>();
-    volatile long expected;
-    private final HttpServer server;
+  private static double rate(long count, int seconds) {
+    return count / (double) seconds;
+  }
 
-    Receiver(Vertx vertx) {
-      server = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
-        long now = System.nanoTime();
-        count.incrementAndGet();
-        String version = req.getHeader("X-Herald-Version-Id");
-        Long committed = version == null ? null : committedAt.get(Long.parseLong(version));
-        if (committed != null) {
-          latency.recordValue(Math.max(1, (now - committed) / 1000));
-        }
-        req.response().end();
-      })).listen(0, "127.0.0.1").await();
+  private static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
     }
+    return sum / values.length;
+  }
 
-    String url(String path) {
-      return "http://127.0.0.1:" + server.actualPort() + path;
-    }
-
-    void reset() {
-      count.set(0);
-      latency = new ConcurrentHistogram(60_000_000L, 3);
-    }
+  private static double ms(Histogram h, double percentile) {
+    return h.getValueAtPercentile(percentile) / 1000.0;
   }
 }

@@ -29,7 +29,8 @@ public final class Addresses {
   /**
    * match → anyone (publish, after a batch of notifications committed). Body {notifications:
    * [[subscription, eventNumber, versionId, type, id, interaction], ...] in eventNumber order per
-   * subscription, changedSubscriptions: [id, ...]}: for delivery and waiting pollers.
+   * subscription, changedSubscriptions: [[id, versionId, resource or null when deleted], ...] in
+   * feed order}: for delivery and waiting pollers.
    */
   public static final String SUBSCRIPTION_NOTIFIED = "herald.subscription.notified";
 

@@ -24,8 +24,8 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  * in flight, retried with backoff and jitter; a subscription whose endpoint never recovers is set
  * to {@code error} (its notifications keep accumulating) and resumes from its first
  * unacknowledged notification when set back to {@code active}. Acknowledgements are recorded in
- * {@code subscription_state.acked_event}, flushed every few milliseconds and on stop: after a
+ * {@code delivery_state.acked_event}, flushed every few milliseconds and on stop: after a
  * crash only the notifications delivered since the last flush are sent again (at-least-once).
  * One node delivers at a time: the one holding a PostgreSQL advisory lock.
  */
@@ -50,7 +50,7 @@ public final class DeliverVerticle extends VerticleBase {
   private final CriteriaParser parser;
   private final RetryPolicy policy;
   private final Map<String, Worker> workers = new HashMap<>();
-  private final Map<String, Long> pendingAcks = new LinkedHashMap<>();
+  private final Map<String, Long> pendingAcks = new TreeMap<>();   // in id order: rows are locked in one order
   private Pool pool;
   private RestHook restHook;
   private Leadership leadership;
@@ -94,7 +94,8 @@ public final class DeliverVerticle extends VerticleBase {
     if (!leading || stopping) {
       return;
     }
-    pool.query("SELECT id FROM subscription_state WHERE last_event > acked_event").execute()
+    pool.query("SELECT s.id FROM subscription_state s LEFT JOIN delivery_state d ON d.id = s.id"
+            + " WHERE s.last_event > coalesce(d.acked_event, 0)").execute()
         .onSuccess(rows -> rows.forEach(row -> workers.computeIfAbsent(row.getString("id"), Worker::new).rescan()))
         .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));
   }
@@ -104,10 +105,11 @@ public final class DeliverVerticle extends VerticleBase {
     if (!leading || stopping) {
       return;
     }
-    batch.getJsonArray("changedSubscriptions").forEach(id -> {
-      Worker worker = workers.get((String) id);
+    batch.getJsonArray("changedSubscriptions").forEach(o -> {
+      JsonArray changed = (JsonArray) o;
+      Worker worker = workers.get(changed.getString(0));
       if (worker != null) {
-        worker.changed();
+        worker.changed(changed.getLong(1), changed.getJsonObject(2));
       }
     });
     for (Object o : batch.getJsonArray("notifications")) {
@@ -121,11 +123,11 @@ public final class DeliverVerticle extends VerticleBase {
     if (pendingAcks.isEmpty() || flushing) {
       return Future.succeededFuture();
     }
-    Map<String, Long> acks = new LinkedHashMap<>(pendingAcks);
+    Map<String, Long> acks = new TreeMap<>(pendingAcks);
     pendingAcks.clear();
     flushing = true;
-    return pool.preparedQuery("UPDATE subscription_state s SET acked_event = greatest(s.acked_event, u.acked)"
-            + " FROM unnest($1::text[], $2::bigint[]) AS u(id, acked) WHERE s.id = u.id")
+    return pool.preparedQuery("INSERT INTO delivery_state AS d (id, acked_event) SELECT * FROM unnest($1::text[], $2::bigint[])"
+            + " ON CONFLICT (id) DO UPDATE SET acked_event = greatest(d.acked_event, EXCLUDED.acked_event)")
         .execute(Tuple.tuple().addArrayOfString(acks.keySet().toArray(String[]::new))
             .addArrayOfLong(acks.values().toArray(Long[]::new)))
         .<Void>mapEmpty()
@@ -162,11 +164,23 @@ public final class DeliverVerticle extends VerticleBase {
       this.id = id;
     }
 
-    /** The subscription resource changed: read it again before the next delivery. */
-    void changed() {
-      spec = null;
-      again = true;
-      kick();
+    /**
+     * The subscription resource changed to {@code content} at {@code version} (null: deleted).
+     * Taken as it is when the worker knows where it stands; otherwise read with the notifications.
+     */
+    void changed(long version, JsonObject content) {
+      if (content == null || fetching || queuedUpTo < 0) {
+        spec = null;
+        again = true;
+        kick();
+        return;
+      }
+      resource = content;
+      if (hook(version)) {
+        kick();
+      } else {
+        spec = null;   // not to be delivered to now; the next change of it says when
+      }
     }
 
     /** Look in the database (a scan found it behind). */
@@ -228,16 +242,15 @@ public final class DeliverVerticle extends VerticleBase {
 
     /** The subscription as it is now, and its next notifications if it is to be delivered to. */
     private Future<Void> fetch() {
-      return pool.preparedQuery("SELECT s.acked_event, r.content, r.version_id, r.deleted FROM subscription_state s"
+      return pool.preparedQuery("SELECT coalesce(d.acked_event, 0) AS acked_event, r.content, r.version_id, r.deleted"
+              + " FROM subscription_state s LEFT JOIN delivery_state d ON d.id = s.id"
               + " LEFT JOIN resource r ON r.type = 'Subscription' AND r.id = s.id WHERE s.id = $1")
           .execute(Tuple.of(id)).compose(rows -> {
-            if (rows.size() == 0) {
-              return Future.succeededFuture();
-            }
-            Row row = rows.iterator().next();
-            resource = row.getJsonObject("content");
+            Row row = rows.size() == 0 ? null : rows.iterator().next();
+            resource = row == null ? null : row.getJsonObject("content");
             if (resource == null || row.getBoolean("deleted") || !hook(row.getLong("version_id"))) {
               spec = null;
+              queuedUpTo = -1;   // the queue was dropped: where it stands is read again when it is a hook
               return Future.succeededFuture();
             }
             long from = Math.max(row.getLong("acked_event"), delivered);
@@ -324,6 +337,7 @@ public final class DeliverVerticle extends VerticleBase {
     private void giveUp(String reason) {
       LOG.warning("Subscription/" + id + ": " + reason + "; status set to error");
       queue.clear();
+      queuedUpTo = -1;   // resumes from the database
       spec = null;
       failures = 0;
       pausedAtVersion = resourceVersion;

@@ -27,7 +27,8 @@ final class Migrations {
   static final List<String> SCRIPTS = List.of(
       "V1__resources_and_change_feed.sql",
       "V2__search_index.sql",
-      "V3__notifications.sql");
+      "V3__notifications.sql",
+      "V4__delivery_state.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;

@@ -23,9 +23,9 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -139,7 +139,7 @@ public final class MatchVerticle extends VerticleBase {
     List<String> types = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     List<String> interactions = new ArrayList<>();
-    Map<String, Long> touched = new LinkedHashMap<>();
+    Map<String, Long> touched = new TreeMap<>();   // in id order: rows are locked in one order
     JsonArray announced = new JsonArray();
     JsonArray changedSubscriptions = new JsonArray();
     for (Change change : changes) {
@@ -160,8 +160,9 @@ public final class MatchVerticle extends VerticleBase {
             .add(change.id()).add(change.interaction()));
       }
       if (change.type().equals("Subscription")) {   // after matching: it hears only what comes later
-        apply(change.id(), change.interaction().equals("delete") ? null : change.resource());
-        changedSubscriptions.add(change.id());
+        JsonObject content = change.interaction().equals("delete") ? null : change.resource();
+        apply(change.id(), content);
+        changedSubscriptions.add(new JsonArray().add(change.id()).add(change.versionId()).add(content));
       }
     }
     long from = cursor;

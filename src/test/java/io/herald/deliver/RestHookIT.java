@@ -120,6 +120,43 @@ class RestHookIT {
   }
 
   @Test
+  void aSubscriptionChangedMidStreamGetsEveryNotificationInOrderAtItsCurrentEndpoint() throws Exception {
+    subscribe("moving", "Observation?status=final", "/a", null);
+    JsonObject subscription = node.get("/Subscription/moving").json();
+    Thread writer = new Thread(() -> IntStream.range(0, 600)
+        .forEach(i -> node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}")));
+    writer.start();
+    await(() -> receiver.acknowledged("/a").size() >= 50);
+    subscription.getJsonObject("channel").put("endpoint", receiver.url("/b"));
+    subscription = node.put("/Subscription/moving", subscription.encode()).json();
+    long moved = Long.parseLong(subscription.getJsonObject("meta").getString("versionId"));
+    await(() -> receiver.acknowledged("/b").size() >= 20);
+    subscription = node.put("/Subscription/moving", subscription.put("status", "off").encode()).json();
+    Thread.sleep(100);
+    node.put("/Subscription/moving", subscription.put("status", "active").encode());
+    assertTrue(writer.isAlive(), "the subscription changed while notifications were streaming");
+    writer.join();
+
+    await(() -> node.sql().query("SELECT (SELECT version_id FROM match_cursor) >= (SELECT max(version_id) FROM change)")
+        .execute().await().iterator().next().getBoolean(0));   // the matcher has seen every change
+    long last = node.sql().query("SELECT last_event FROM subscription_state WHERE id = 'moving'").execute().await()
+        .iterator().next().getLong(0);
+    await(() -> receiver.acknowledged("/a").size() + receiver.acknowledged("/b").size() >= last);
+    Thread.sleep(200);   // nothing more comes
+    List<Received> arrived = receiver.received().stream().filter(r -> r.answered() == 200).toList();
+    assertEquals(last, arrived.size(), "as many as were matched");
+    for (int i = 0; i < arrived.size(); i++) {
+      assertEquals(i + 1, arrived.get(i).eventNumber(), "each once, in order");
+    }
+    for (Received r : arrived) {
+      if (Long.parseLong(r.headers().getString("x-herald-version-id")) > moved) {
+        assertEquals("/b", r.path(), "a change committed after the endpoint changed goes to the new one");
+      }
+    }
+    assertTrue(last < 600, "nothing was matched while the subscription was off: " + last);
+  }
+
+  @Test
   void aHangingEndpointDelaysNoOtherSubscription() throws Exception {
     subscribe("hanging", "Patient?family=Both", "/hang", null);
     subscribe("healthy", "Patient?family=Both", "/healthy", null);

@@ -1,0 +1,81 @@
+package io.herald.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Herald as its own process, started as an operator starts it ({@code io.herald.Main}, the
+ * configuration in {@code conf/}), on a free port and a given PostgreSQL: a benchmark's client
+ * then shares neither heap, garbage collector nor JIT with the server it measures.
+ */
+final class HeraldProcess implements AutoCloseable {
+
+  final int port;
+  private final Process process;
+  private final Path log;
+
+  private HeraldProcess(int port, Process process, Path log) {
+    this.port = port;
+    this.process = process;
+    this.log = log;
+  }
+
+  static HeraldProcess start(String pgUri) throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path log = Files.createTempFile("herald-bench", ".log");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.herald.Main")
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("HERALD_PG_URI", pgUri);
+    builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("HERALD_HTTP_HOST", "127.0.0.1");
+    HeraldProcess herald = new HeraldProcess(port, builder.start(), log);
+    herald.awaitReady();
+    return herald;
+  }
+
+  private void awaitReady() throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Herald exited: " + Files.readString(log));
+      }
+      try {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir/metadata")).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    close();
+    throw new IllegalStateException("Herald did not start within 60 s: " + Files.readString(log));
+  }
+
+  /** Stops Herald as SIGTERM does, and waits for it. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException ignored) {
+      // a temporary file
+    }
+  }
+}
