@@ -14,6 +14,15 @@ final class Args {
   private Args() {
   }
 
+  /** Option names and their default values, alternating. */
+  static Map<String, String> defaults(String... namesAndValues) {
+    Map<String, String> defaults = new HashMap<>();
+    for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+      defaults.put(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return defaults;
+  }
+
   static Map<String, String> parse(String[] args, Map<String, String> defaults) {
     Map<String, String> options = new HashMap<>(defaults);
     for (int i = 0; i < args.length; i++) {

@@ -29,9 +29,9 @@ import java.util.stream.IntStream;
  *       change, and with 10 that each match every change, in alternating rounds, all delivered;</li>
  *   <li>$poll wake-up: time from a matching create's response to the waiting poller's answer.</li>
  * </ol>
- * <pre>java -cp target/herald.jar io.herald.bench.SubscriptionBenchmark [--rate 500] [--seconds 30] [--warmup 20]
+ * <pre>java -cp target/herald.jar io.herald.bench.SubscriptionBenchmark [--rate 500] [--seconds 30] [--warmup 45]
  *     [--rounds 3] [--round-seconds 10] [--concurrency 32] [--subscriptions 10000] [--polls 200]
- *     [--phases latency,throughput,poll]</pre>
+ *     [--phases latency,throughput,poll] [--timeline true] [--herald-jvm "-Xmx1g ..."]</pre>
  */
 public final class SubscriptionBenchmark {
 
@@ -49,14 +49,14 @@ public final class SubscriptionBenchmark {
 
   public static void main(String[] args) throws Exception {
     io.herald.Main.configureLogging();
-    Map<String, String> o = Args.parse(args, Map.of("rate", "500", "seconds", "30", "warmup", "20", "rounds", "3",
+    Map<String, String> o = Args.parse(args, Args.defaults("rate", "500", "seconds", "30", "warmup", "45", "rounds", "3",
         "round-seconds", "10", "concurrency", "32", "subscriptions", "10000", "polls", "200",
-        "phases", "latency,throughput,poll"));
+        "phases", "latency,throughput,poll", "timeline", "false", "herald-jvm", ""));
     List<String> phases = List.of(o.get("phases").split(","));
     try (BenchDatabase database = BenchDatabase.open("herald-subscription-bench")) {
       JsonObject config = Config.load(System.getenv());
       StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(database.uri);
-      HeraldProcess herald = HeraldProcess.start(database.uri);
+      HeraldProcess herald = HeraldProcess.start(database.uri, o.get("herald-jvm"));
       Vertx client = Vertx.vertx();
       int concurrency = Integer.parseInt(o.get("concurrency"));
       Pool pool = PgBuilder.pool().connectingTo(StoreVerticle.connectOptions(database.uri)).using(client).build();
@@ -65,7 +65,8 @@ public final class SubscriptionBenchmark {
       System.out.printf("Subscription benchmark: %d cores, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),
           database.embedded ? "embedded, fsync on" : "HERALD_PG_URI");
       if (phases.contains("latency")) {
-        bench.latency(Integer.parseInt(o.get("rate")), Integer.parseInt(o.get("warmup")), Integer.parseInt(o.get("seconds")));
+        bench.latency(Integer.parseInt(o.get("rate")), Integer.parseInt(o.get("warmup")), Integer.parseInt(o.get("seconds")),
+            Boolean.parseBoolean(o.get("timeline")));
       }
       if (phases.contains("throughput")) {
         bench.throughput(concurrency, Integer.parseInt(o.get("subscriptions")), Integer.parseInt(o.get("rounds")),
@@ -82,7 +83,7 @@ public final class SubscriptionBenchmark {
   }
 
   /** Creates at a steady rate with 10 subscriptions matching every change; latency to each receipt. */
-  private void latency(int rate, int warmup, int seconds) throws InterruptedException {
+  private void latency(int rate, int warmup, int seconds, boolean timeline) throws InterruptedException {
     setTen("Latency", "active");
     String patient = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Latency\"}]}";
     Map<Long, LoadGenerator.Timing> timings = new ConcurrentHashMap<>();
@@ -96,12 +97,23 @@ public final class SubscriptionBenchmark {
     boolean all = receiver.await(before + sent * 10, 120);
     Histogram fromResponse = new Histogram(600_000_000L, 3);
     Histogram fromRequest = new Histogram(600_000_000L, 3);
+    long start = Long.MAX_VALUE;
+    for (LoadGenerator.Timing t : timings.values()) {
+      start = Math.min(start, t.sent());
+    }
+    java.util.TreeMap<Long, Histogram> perSecond = new java.util.TreeMap<>();
     for (WebhookReceiver.Receipt r : receiver.receipts) {
       LoadGenerator.Timing t = timings.get(r.versionId());
       if (t != null) {
-        fromResponse.recordValue(Math.max(0, r.at() - t.answered()) / 1000);
+        long micros = Math.max(0, r.at() - t.answered()) / 1000;
+        fromResponse.recordValue(micros);
         fromRequest.recordValue(Math.max(0, r.at() - t.sent()) / 1000);
+        perSecond.computeIfAbsent((t.sent() - start) / 1_000_000_000L, k -> new Histogram(600_000_000L, 3)).recordValue(micros);
       }
+    }
+    if (timeline) {
+      perSecond.forEach((second, h) -> System.out.printf("  second %3d: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms%n", second,
+          ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0));
     }
     System.out.printf("latency at %d creates/s for %d s (after %d s of warm-up), 10 subscriptions matching each change,"
         + " %d receipts (all: %s, out of order: %d):%n", rate, seconds, warmup, fromResponse.getTotalCount(), all,
@@ -136,19 +148,25 @@ public final class SubscriptionBenchmark {
       long before = receiver.count.get();
       long created = load.closed("Patient", oneMatching, concurrency, s);
       double b = rate(created, s);
+      while (round < 0 && n.get() < many) {   // every subscription has had its first delivery before the counted rounds
+        created += load.closed("Patient", oneMatching, concurrency, 1);
+      }
       allDelivered &= receiver.await(before + created, 120);
       setMany(many, "off");
       setTen("Ten", "active");
       before = receiver.count.get();
       created = load.closed("Patient", () -> tenMatching, concurrency, s);
       double c = rate(created, s);
+      long createsEnded = System.nanoTime();
       allDelivered &= receiver.await(before + created * 10, 300);
+      double drained = (System.nanoTime() - createsEnded) / 1e9;
       setTen("Ten", "off");
       if (round >= 0) {
         none[round] = a;
         one[round] = b;
         ten[round] = c;
-        System.out.printf("  round %d: none %.0f, one of %d matching %.0f, 10 matching %.0f creates/s%n", round + 1, a, many, b, c);
+        System.out.printf("  round %d: none %.0f, one of %d matching %.0f, 10 matching %.0f creates/s"
+            + " (their %d deliveries done %.1f s after the last create)%n", round + 1, a, many, b, c, created * 10, drained);
       }
     }
     double base = mean(none);
