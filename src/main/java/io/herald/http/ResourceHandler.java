@@ -25,17 +25,22 @@ final class ResourceHandler {
 
   /**
    * Rules some types have beyond being a resource. A Subscription must be one Herald can run:
-   * parseable criteria, a known status and channel; {@code requested} is activated at once.
+   * parseable criteria, a known status and channel; {@code requested} is activated at once, and
+   * one whose {@code end} has passed is {@code off}.
    */
   private void validate(String type, JsonObject resource) {
     if (type.equals("Subscription")) {
+      SubscriptionSpec spec;
       try {
-        SubscriptionSpec.parse(PlainJson.of(resource), parser);
+        spec = SubscriptionSpec.parse(PlainJson.of(resource), parser);
       } catch (SubscriptionException e) {
         throw Errors.invalid("Subscription " + e.getMessage());
       }
       if ("requested".equals(resource.getString("status"))) {
         resource.put("status", "active");
+      }
+      if (spec.endMillis() < System.currentTimeMillis() && !"off".equals(resource.getString("status"))) {
+        resource.put("status", "off");
       }
     }
   }

@@ -23,8 +23,10 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,6 +47,7 @@ public final class MatchVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(MatchVerticle.class.getName());
   private static final long LEADER_LOCK = 4864557402L;
   private static final int BATCH = 500;
+  private static final long END_CHECK_MS = 1000;
 
   private final String pgUri;
   private final CriteriaParser parser;
@@ -55,6 +58,8 @@ public final class MatchVerticle extends VerticleBase {
   private SubscriptionIndex<String> index = new SubscriptionIndex<>();
   private final Map<String, SubscriptionSpec> specs = new HashMap<>();
   private final Map<String, Long> lastEvent = new HashMap<>();
+  private final Map<String, JsonObject> ending = new HashMap<>();   // active or in error, with an end: id → content
+  private final Set<String> turningOff = new HashSet<>();
 
   public MatchVerticle(String pgUri, Registry registry) {
     this.pgUri = pgUri;
@@ -76,6 +81,7 @@ public final class MatchVerticle extends VerticleBase {
             follower = null;
           }
         });
+    vertx.setPeriodic(END_CHECK_MS, id -> turnOffEnded());
     return leadership.start();
   }
 
@@ -102,6 +108,7 @@ public final class MatchVerticle extends VerticleBase {
         .map(rows -> {
           index = new SubscriptionIndex<>();
           specs.clear();
+          ending.clear();
           for (Row row : rows) {
             apply(row.getString("id"), row.getJsonObject("content"));
           }
@@ -112,6 +119,7 @@ public final class MatchVerticle extends VerticleBase {
 
   /** Takes a subscription's new version (null: deleted) into the index. */
   private void apply(String id, JsonObject content) {
+    ending.remove(id);
     if (content == null) {
       specs.remove(id);
       index.remove(id);
@@ -120,6 +128,9 @@ public final class MatchVerticle extends VerticleBase {
     try {
       SubscriptionSpec spec = SubscriptionSpec.parse(PlainJson.of(content), parser);
       specs.put(id, spec);
+      if (spec.endMillis() != Long.MAX_VALUE && (spec.status().equals("active") || spec.status().equals("error"))) {
+        ending.put(id, content);
+      }
       if (spec.status().equals("active") || spec.status().equals("error")) {
         index.add(id, spec.criteria());
       } else {
@@ -130,6 +141,33 @@ public final class MatchVerticle extends VerticleBase {
       specs.remove(id);
       index.remove(id);
     }
+  }
+
+  /**
+   * Sets the subscriptions whose end has passed to {@code off} (matching already ignores changes
+   * after the end; this makes the resource say so). Conditional on the version, so a client's
+   * concurrent change wins and is looked at again.
+   */
+  private void turnOffEnded() {
+    if (follower == null) {
+      return;   // not the matcher
+    }
+    long now = System.currentTimeMillis();
+    ending.forEach((id, content) -> {
+      if (!specs.get(id).endedAt(now) || !turningOff.add(id)) {
+        return;
+      }
+      JsonObject off = content.copy().put("status", "off");
+      long version = Long.parseLong(content.getJsonObject("meta").getString("versionId"));
+      vertx.eventBus().request(Addresses.STORE_UPDATE, new JsonObject().put("type", "Subscription").put("id", id)
+              .put("resource", off).put("ifMatch", version))
+          .onComplete(done -> {
+            turningOff.remove(id);
+            if (done.failed()) {
+              LOG.fine(() -> "Subscription/" + id + " not turned off at its end yet: " + done.cause().getMessage());
+            }
+          });
+    });
   }
 
   private Future<Void> match(List<Change> changes) {

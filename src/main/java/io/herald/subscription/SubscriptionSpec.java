@@ -38,6 +38,11 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
     return (status.equals("active") || status.equals("error")) && atMillis <= endMillis;
   }
 
+  /** Whether its {@code end} has passed at {@code nowMillis} while it is still active or in error: it is to be turned off. */
+  public boolean endedAt(long nowMillis) {
+    return (status.equals("active") || status.equals("error")) && nowMillis > endMillis;
+  }
+
   /**
    * Validates and parses a Subscription resource.
    *

@@ -61,6 +61,31 @@ class MatchIT {
   }
 
   @Test
+  void aSubscriptionPastItsEndTurnsOffAndHearsNothingMore() throws Exception {
+    try (HeraldNode node = HeraldNode.start()) {
+      JsonObject ending = new JsonObject(subscription("ending", "active", "Patient?gender=male"))
+          .put("end", java.time.Instant.now().plusSeconds(2).toString());
+      assertEquals(201, node.put("/Subscription/ending", ending.encode()).status);
+      long heard = version(node.post("/Patient", MALE));
+      awaitNotifications(node, "ending", 1);
+      assertEquals(heard, notifications(node, "ending").get(0).getLong("version_id"));
+
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!"off".equals(node.get("/Subscription/ending").json().getString("status")) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals("off", node.get("/Subscription/ending").json().getString("status"), "turned off at its end");
+      node.post("/Patient", MALE);
+      Thread.sleep(300);
+      assertEquals(1, notifications(node, "ending").size(), "nothing after the end");
+
+      Reply past = node.put("/Subscription/past", new JsonObject(subscription("past", "requested", "Patient?gender=male"))
+          .put("end", "2020-01-01T00:00:00Z").encode());
+      assertEquals("off", past.json().getString("status"), "an end already past: off from the start");
+    }
+  }
+
+  @Test
   void rejectsSubscriptionsItCannotRun() {
     try (HeraldNode node = HeraldNode.start()) {
       assertRejected(node, subscription("x", "active", "Patient?nonsense=1"), "nonsense");
