@@ -4,10 +4,16 @@ package io.herald.criteria;
 public final class CriteriaException extends IllegalArgumentException {
 
   private final String parameter;
+  private final String reason;
 
   public CriteriaException(String parameter, String reason) {
     super("Search parameter '" + parameter + "': " + reason);
     this.parameter = parameter;
+    this.reason = reason;
+  }
+
+  public String reason() {
+    return reason;
   }
 
   public String parameter() {

@@ -1,6 +1,7 @@
 package io.herald.http;
 
 import io.herald.bus.Addresses;
+import io.herald.criteria.CriteriaException;
 import io.herald.criteria.WholeNumber;
 import io.herald.fhir.Bundles;
 import io.vertx.core.Future;
@@ -67,7 +68,7 @@ final class PollHandler {
         }
       }
       String fromText = ctx.queryParams().get("from");
-      Long from = fromText == null ? null : WholeNumber.parse("from", fromText, 0, Long.MAX_VALUE);
+      Long from = fromText == null ? null : number("from", fromText, 0, Long.MAX_VALUE, 0);
       int timeout = (int) number("timeout", ctx.queryParams().get("timeout"), 0, maxTimeoutSeconds, DEFAULT_TIMEOUT_SECONDS);
       int count = (int) number("_count", ctx.queryParams().get("_count"), 1, maxCount, DEFAULT_COUNT);
       long deadline = System.currentTimeMillis() + timeout * 1000L;
@@ -133,6 +134,10 @@ final class PollHandler {
 
 
   private static long number(String name, String value, long min, long max, long otherwise) {
-    return value == null ? otherwise : WholeNumber.parse(name, value, min, max);
+    try {
+      return value == null ? otherwise : WholeNumber.parse(name, value, min, max);
+    } catch (CriteriaException e) {
+      throw Errors.invalid("$poll parameter '" + e.parameter() + "': " + e.reason());
+    }
   }
 }
