@@ -89,13 +89,18 @@ public final class DeliverVerticle extends VerticleBase {
     return flushAcks().eventually(leadership::stop).eventually(() -> pool.close());
   }
 
-  /** Subscriptions with notifications not yet acknowledged (after a restart, a lost wake-up, a resume). */
+  /**
+   * Active rest-hook subscriptions with notifications not yet acknowledged (after a restart, a lost
+   * wake-up, a resume). Poll subscriptions, and those off, in error or deleted, are not looked at.
+   */
   private void scan() {
     if (!leading || stopping) {
       return;
     }
-    pool.query("SELECT s.id FROM subscription_state s LEFT JOIN delivery_state d ON d.id = s.id"
-            + " WHERE s.last_event > coalesce(d.acked_event, 0)").execute()
+    pool.query("SELECT s.id FROM subscription_state s"
+            + " JOIN resource r ON r.type = 'Subscription' AND r.id = s.id AND NOT r.deleted"
+            + " AND r.content->>'status' = 'active' AND r.content->'channel'->>'type' = 'rest-hook'"
+            + " LEFT JOIN delivery_state d ON d.id = s.id WHERE s.last_event > coalesce(d.acked_event, 0)").execute()
         .onSuccess(rows -> rows.forEach(row -> workers.computeIfAbsent(row.getString("id"), Worker::new).rescan()))
         .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));
   }
@@ -169,7 +174,14 @@ public final class DeliverVerticle extends VerticleBase {
      * Taken as it is when the worker knows where it stands; otherwise read with the notifications.
      */
     void changed(long version, JsonObject content) {
-      if (content == null || fetching || queuedUpTo < 0) {
+      if (content == null) {   // deleted: nothing more is sent, and the worker goes
+        spec = null;
+        queue.clear();
+        queuedUpTo = -1;
+        workers.remove(id);
+        return;
+      }
+      if (fetching || queuedUpTo < 0) {
         spec = null;
         again = true;
         kick();

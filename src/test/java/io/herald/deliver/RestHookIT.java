@@ -157,6 +157,20 @@ class RestHookIT {
   }
 
   @Test
+  void aDeletedSubscriptionGetsNothingMoreEvenWithNotificationsPending() throws Exception {
+    subscribe("gone", "Observation?status=final", "/gone", null);
+    receiver.mode(Receiver.Mode.FAIL);
+    for (int i = 0; i < 3; i++) {
+      node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+    }
+    await(() -> !receiver.received().isEmpty());
+    assertEquals(200, node.delete("/Subscription/gone").status);
+    receiver.mode(Receiver.Mode.OK);
+    Thread.sleep(1500);   // past a retry and the periodic scan
+    assertEquals(0, receiver.acknowledged("/gone").size());
+  }
+
+  @Test
   void aHangingEndpointDelaysNoOtherSubscription() throws Exception {
     subscribe("hanging", "Patient?family=Both", "/hang", null);
     subscribe("healthy", "Patient?family=Both", "/healthy", null);
