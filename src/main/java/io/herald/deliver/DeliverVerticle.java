@@ -4,10 +4,7 @@ import io.herald.bus.Addresses;
 import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
 import io.herald.store.Leadership;
-import io.herald.store.PlainJson;
 import io.herald.store.StoreVerticle;
-import io.herald.subscription.SubscriptionException;
-import io.herald.subscription.SubscriptionSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -19,10 +16,8 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,14 +37,13 @@ public final class DeliverVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(DeliverVerticle.class.getName());
   private static final long LEADER_LOCK = 4864557403L;
-  private static final int FETCH = 100;
   private static final long SCAN_MS = 1000;
   private static final long ACK_FLUSH_MS = 20;
 
   private final String pgUri;
   private final CriteriaParser parser;
   private final RetryPolicy policy;
-  private final Map<String, Worker> workers = new HashMap<>();
+  private final Map<String, SubscriptionWorker> workers = new HashMap<>();
   private final Map<String, Long> pendingAcks = new TreeMap<>();   // in id order: rows are locked in one order
   private Pool pool;
   private RestHook restHook;
@@ -101,7 +95,7 @@ public final class DeliverVerticle extends VerticleBase {
             + " JOIN resource r ON r.type = 'Subscription' AND r.id = s.id AND NOT r.deleted"
             + " AND r.content->>'status' = 'active' AND r.content->'channel'->>'type' = 'rest-hook'"
             + " LEFT JOIN delivery_state d ON d.id = s.id WHERE s.last_event > coalesce(d.acked_event, 0)").execute()
-        .onSuccess(rows -> rows.forEach(row -> workers.computeIfAbsent(row.getString("id"), Worker::new).rescan()))
+        .onSuccess(rows -> rows.forEach(row -> workers.computeIfAbsent(row.getString("id"), this::worker).rescan()))
         .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));
   }
 
@@ -112,14 +106,14 @@ public final class DeliverVerticle extends VerticleBase {
     }
     batch.getJsonArray("changedSubscriptions").forEach(o -> {
       JsonArray changed = (JsonArray) o;
-      Worker worker = workers.get(changed.getString(0));
+      SubscriptionWorker worker = workers.get(changed.getString(0));
       if (worker != null) {
         worker.changed(changed.getLong(1), changed.getJsonObject(2));
       }
     });
     for (Object o : batch.getJsonArray("notifications")) {
       JsonArray n = (JsonArray) o;
-      workers.computeIfAbsent(n.getString(0), Worker::new).offer(new Notification(n.getLong(1), n.getLong(2),
+      workers.computeIfAbsent(n.getString(0), this::worker).offer(new Notification(n.getLong(1), n.getLong(2),
           n.getString(3), n.getString(4), n.getString(5), null));
     }
   }
@@ -144,220 +138,30 @@ public final class DeliverVerticle extends VerticleBase {
         });
   }
 
-  /**
-   * One subscription's deliveries, one request at a time. Notifications come from the matcher's
-   * announcements while the worker is caught up (no database read), otherwise from the database
-   * after the last delivered one; the subscription itself is read again whenever it changes.
-   */
-  private final class Worker {
-    private final String id;
-    private final ArrayDeque<Notification> queue = new ArrayDeque<>();
-    private SubscriptionSpec spec;           // null: read the subscription before delivering
-    private JsonObject resource;
-    private long resourceVersion;
-    private long delivered = -1;             // the last eventNumber the endpoint acknowledged here
-    private long queuedUpTo = -1;            // the highest eventNumber delivered or queued
-    private long pausedAtVersion = -1;       // gave up at this version of the subscription
-    private boolean busy;
-    private boolean fetching;
-    private boolean again;                   // the database may hold notifications after the queue
-    private long retryTimer = -1;
-    private int failures;
-    private long failingSince;
-
-    Worker(String id) {
-      this.id = id;
-    }
-
-    /**
-     * The subscription resource changed to {@code content} at {@code version} (null: deleted).
-     * Taken as it is when the worker knows where it stands; otherwise read with the notifications.
-     */
-    void changed(long version, JsonObject content) {
-      if (content == null) {   // deleted: nothing more is sent, and the worker goes
-        spec = null;
-        queue.clear();
-        queuedUpTo = -1;
-        workers.remove(id);
-        return;
-      }
-      if (fetching || queuedUpTo < 0) {
-        spec = null;
-        again = true;
-        kick();
-        return;
-      }
-      resource = content;
-      if (hook(version)) {
-        kick();
-      } else {
-        spec = null;   // not to be delivered to now; the next change of it says when
-      }
-    }
-
-    /** Look in the database (a scan found it behind). */
-    void rescan() {
-      again = true;
-      kick();
-    }
-
-    /** A new notification: queued at once when it is the next one and the subscription is a live hook. */
-    void offer(Notification n) {
-      if (queuedUpTo >= 0 && n.eventNumber() <= queuedUpTo && !fetching) {
-        return;   // already queued or delivered (read from the database before its announcement came)
-      }
-      if (spec != null && !fetching && !again && retryTimer == -1 && queuedUpTo >= 0 && n.eventNumber() == queuedUpTo + 1) {
-        queue.add(n);
-        queuedUpTo = n.eventNumber();
-      } else {
-        again = true;
-      }
-      kick();
-    }
-
-    private void kick() {
-      if (busy || retryTimer != -1 || !leading || workers.get(id) != this) {
-        return;   // a worker left from before a lost lock never delivers beside its successor
-      }
-      busy = true;
-      next();
-    }
-
-    private void next() {
-      if (stopping) {
-        busy = false;
-        return;
-      }
-      if (spec != null && !queue.isEmpty()) {
-        send(queue.peek());   // what is queued goes first; the database is asked when it runs dry
-        return;
-      }
-      if (spec != null && !again) {
-        busy = false;
-        return;
-      }
-      again = false;
-      queue.clear();
-      fetching = true;
-      fetch().onComplete(fetched -> {
-        fetching = false;
-        if (fetched.failed() || queue.isEmpty()) {
-          busy = false;
-          if (again && fetched.succeeded()) {
-            kick();
-          }
-        } else {
-          send(queue.peek());
-        }
-      });
-    }
-
-    /** The subscription as it is now, and its next notifications if it is to be delivered to. */
-    private Future<Void> fetch() {
-      return pool.preparedQuery("SELECT coalesce(d.acked_event, 0) AS acked_event, r.content, r.version_id, r.deleted"
-              + " FROM subscription_state s LEFT JOIN delivery_state d ON d.id = s.id"
-              + " LEFT JOIN resource r ON r.type = 'Subscription' AND r.id = s.id WHERE s.id = $1")
-          .execute(Tuple.of(id)).compose(rows -> {
-            Row row = rows.size() == 0 ? null : rows.iterator().next();
-            resource = row == null ? null : row.getJsonObject("content");
-            if (resource == null || row.getBoolean("deleted") || !hook(row.getLong("version_id"))) {
-              spec = null;
-              queuedUpTo = -1;   // the queue was dropped: where it stands is read again when it is a hook
-              return Future.succeededFuture();
-            }
-            long from = Math.max(row.getLong("acked_event"), delivered);
-            queuedUpTo = from;
-            return pool.preparedQuery("SELECT n.event_number, n.version_id, n.type, n.id, n.interaction, c.content"
-                    + " FROM notification n JOIN change c ON c.version_id = n.version_id"
-                    + " WHERE n.subscription_id = $1 AND n.event_number > $2 ORDER BY n.event_number LIMIT " + FETCH)
-                .execute(Tuple.of(id, from)).map(found -> {
-                  found.forEach(n -> queue.add(new Notification(n.getLong("event_number"), n.getLong("version_id"),
-                      n.getString("type"), n.getString("id"), n.getString("interaction"), n.getJsonObject("content"))));
-                  if (!queue.isEmpty()) {
-                    queuedUpTo = queue.peekLast().eventNumber();
-                  }
-                  if (found.size() == FETCH) {
-                    again = true;   // more wait in the database
-                  }
-                  return null;
-                });
-          });
-    }
-
-    /** Whether the subscription, at this version, is an active rest-hook. */
-    private boolean hook(long version) {
-      resourceVersion = version;
-      if (version == pausedAtVersion) {
-        return false;   // gave up on this version; wait for the client to change it
-      }
-      try {
-        spec = SubscriptionSpec.parse(PlainJson.of(resource), parser);
-      } catch (SubscriptionException e) {
-        return false;
-      }
-      return spec.status().equals("active") && spec.channel() == SubscriptionSpec.Channel.REST_HOOK;
-    }
-
-    private void send(Notification n) {
-      if (n.resource() == null && spec.payload() != null && !n.interaction().equals("delete")) {
-        // announced without the resource: read what the change wrote
-        pool.preparedQuery("SELECT content FROM change WHERE version_id = $1").execute(Tuple.of(n.versionId()))
-            .onComplete(read -> {
-              if (read.succeeded()) {
-                queue.poll();
-                queue.addFirst(new Notification(n.eventNumber(), n.versionId(), n.type(), n.id(), n.interaction(),
-                    read.result().iterator().next().getJsonObject("content")));
-                send(queue.peek());
-              } else {
-                retryLater(100);
-              }
-            });
-        return;
-      }
-      restHook.send(id, spec, n).onComplete(result -> {
-        if (result.succeeded()) {
-          queue.poll();
-          delivered = n.eventNumber();
-          pendingAcks.merge(id, delivered, Math::max);
-          failures = 0;
-          next();
-          return;
-        }
-        long now = System.currentTimeMillis();
-        if (failures++ == 0) {
-          failingSince = now;
-        }
-        long delay = policy.delay(failures, now - failingSince, Math::random);
-        if (delay >= 0) {
-          retryLater(delay);
-        } else {
-          busy = false;
-          giveUp("Delivery of event " + n.eventNumber() + " failed " + failures + " times: " + result.cause().getMessage());
-        }
-      });
-    }
-
-    private void retryLater(long delay) {
-      busy = false;
-      retryTimer = vertx.setTimer(delay, t -> {
-        retryTimer = -1;
-        kick();
-      });
-    }
-
-    /** Sets the subscription to error with the reason; delivery resumes when a client sets it active again. */
-    private void giveUp(String reason) {
-      LOG.warning("Subscription/" + id + ": " + reason + "; status set to error");
-      queue.clear();
-      queuedUpTo = -1;   // resumes from the database
-      spec = null;
-      failures = 0;
-      pausedAtVersion = resourceVersion;
-      JsonObject errored = resource.copy().put("status", "error").put("error", reason);
-      JsonObject command = new JsonObject().put("type", "Subscription").put("id", id).put("resource", errored)
-          .put("ifMatch", resourceVersion);
-      vertx.eventBus().request(Addresses.STORE_UPDATE, command)
-          .onFailure(e -> LOG.warning("Subscription/" + id + " could not be set to error (changed meanwhile?): " + e.getMessage()));
-    }
+  private SubscriptionWorker worker(String id) {
+    return new SubscriptionWorker(id, vertx, pool, restHook, policy, parser, host);
   }
+
+  /** The deliverer as its workers see it. */
+  private final SubscriptionWorker.Deliverer host = new SubscriptionWorker.Deliverer() {
+    @Override
+    public boolean current(SubscriptionWorker worker) {
+      return leading && !stopping && workers.get(worker.id()) == worker;
+    }
+
+    @Override
+    public void forget(SubscriptionWorker worker) {
+      workers.remove(worker.id(), worker);
+    }
+
+    @Override
+    public void acknowledged(String subscription, long eventNumber) {
+      pendingAcks.merge(subscription, eventNumber, Math::max);
+    }
+
+    @Override
+    public long unflushed(String subscription) {
+      return pendingAcks.getOrDefault(subscription, 0L);
+    }
+  };
 }

@@ -171,6 +171,19 @@ class RestHookIT {
   }
 
   @Test
+  void aSubscriptionTurnedOffDuringItsLastAttemptStaysOff() throws Exception {
+    subscribe("late", "Observation?status=final", "/hang-late", null);
+    node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+    await(() -> receiver.received().stream().filter(r -> r.path().equals("/hang-late")).count() == 4);   // the last one allowed
+    JsonObject subscription = node.get("/Subscription/late").json();
+    assertEquals(200, node.put("/Subscription/late", subscription.put("status", "off").encode()).status);
+    Thread.sleep(1500);   // the attempt has timed out by now
+    JsonObject after = node.get("/Subscription/late").json();
+    assertEquals("off", after.getString("status"), "the client's change wins over the failure of an attempt made before it");
+    assertNull(after.getString("error"));
+  }
+
+  @Test
   void aHangingEndpointDelaysNoOtherSubscription() throws Exception {
     subscribe("hanging", "Patient?family=Both", "/hang", null);
     subscribe("healthy", "Patient?family=Both", "/healthy", null);
