@@ -102,7 +102,8 @@ final class SubscriptionWorker {
     if (hook(version)) {
       kick();
     } else {
-      spec = null;   // not to be delivered to now; the next change of it says when
+      spec = null;       // not to be delivered to now; the next change of it says when
+      resource = null;   // and the worker keeps only where it stands
     }
   }
 
