@@ -8,7 +8,6 @@ import io.herald.store.Registries;
 import io.herald.store.StoreConfig;
 import io.herald.store.StoreVerticle;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +69,7 @@ public final class SearchBenchmark {
       pool.query("VACUUM ANALYZE").execute().await();
     }
 
-    HttpClientAgent client = vertx.createHttpClient();
+    LoadGenerator client = new LoadGenerator(vertx, port, 8);
     Map<String, Function<Random, String>> kinds = new LinkedHashMap<>();
     kinds.put("Patient?name=", x -> "Patient?name=" + SYLLABLES[x.nextInt(10)] + SYLLABLES[x.nextInt(10)].charAt(0));
     kinds.put("Patient?identifier=", x -> "Patient?identifier=" + enc("urn:mrn|M" + x.nextInt(patients)));
@@ -80,13 +79,13 @@ public final class SearchBenchmark {
     System.out.printf("First page (default _count), %d sequential queries each, over HTTP:%n", queries);
     for (Map.Entry<String, Function<Random, String>> kind : kinds.entrySet()) {
       for (int i = 0; i < 20; i++) {   // warm-up
-        get(client, port, kind.getValue().apply(r));
+        get(client, kind.getValue().apply(r));
       }
       Histogram h = new Histogram(60_000_000L, 3);
       long hits = 0;
       for (int i = 0; i < queries; i++) {
         long start = System.nanoTime();
-        JsonObject bundle = get(client, port, kind.getValue().apply(r));
+        JsonObject bundle = get(client, kind.getValue().apply(r));
         h.recordValue((System.nanoTime() - start) / 1000);
         hits += bundle.getJsonArray("entry").size();
       }
@@ -100,16 +99,8 @@ public final class SearchBenchmark {
     database.close();
   }
 
-  private static JsonObject get(HttpClientAgent client, int port, String query) {
-    return client.request(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.GET).setPort(port)
-            .setHost("localhost").setURI("/fhir/" + query).setTimeout(30_000))
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> {
-          if (resp.statusCode() != 200) {
-            throw new IllegalStateException(query + " → " + resp.statusCode() + " " + body);
-          }
-          return body.toJsonObject();
-        })).await();
+  private static JsonObject get(LoadGenerator client, String query) {
+    return client.request(HttpMethod.GET, "/fhir/" + query, null).await();
   }
 
   private static String enc(String s) {

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The benchmarks' rest-hook endpoint: answers 200, counts receipts, notes when each versionId
- * arrived, and counts notifications that came out of eventNumber order or twice.
+ * The benchmarks' rest-hook endpoint: answers 200, counts receipts and notifications that came out
+ * of eventNumber order or twice, and, while recording, notes when each versionId arrived.
  */
 final class WebhookReceiver {
 
@@ -23,6 +23,7 @@ final class WebhookReceiver {
   final AtomicLong count = new AtomicLong();
   final AtomicLong outOfOrder = new AtomicLong();
   final Queue<Receipt> receipts = new ConcurrentLinkedQueue<>();
+  private volatile boolean recording;
   private final Map<String, Long> lastEvent = new ConcurrentHashMap<>();
   private final HttpServer server;
 
@@ -30,7 +31,9 @@ final class WebhookReceiver {
     server = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
       long now = System.nanoTime();
       count.incrementAndGet();
-      receipts.add(new Receipt(Long.parseLong(req.getHeader("X-Herald-Version-Id")), now));
+      if (recording) {
+        receipts.add(new Receipt(Long.parseLong(req.getHeader("X-Herald-Version-Id")), now));
+      }
       long event = Long.parseLong(req.getHeader("X-Herald-Event-Number"));
       Long before = lastEvent.put(req.getHeader("X-Herald-Subscription"), event);
       if (before != null && event != before + 1) {
@@ -44,7 +47,9 @@ final class WebhookReceiver {
     return "http://127.0.0.1:" + server.actualPort() + path;
   }
 
-  void clearReceipts() {
+  /** Notes each receipt's versionId and time in {@code receipts} from now on (true), or stops and forgets them (false). */
+  void record(boolean on) {
+    recording = on;
     receipts.clear();
   }
 

@@ -128,10 +128,10 @@ public final class MatchVerticle extends VerticleBase {
     try {
       SubscriptionSpec spec = SubscriptionSpec.parse(PlainJson.of(content), parser);
       specs.put(id, spec);
-      if (spec.endMillis() != Long.MAX_VALUE && (spec.status().equals("active") || spec.status().equals("error"))) {
+      if (spec.matched() && spec.endMillis() != Long.MAX_VALUE) {
         ending.put(id, content);
       }
-      if (spec.status().equals("active") || spec.status().equals("error")) {
+      if (spec.matched()) {
         index.add(id, spec.criteria());
       } else {
         index.remove(id);

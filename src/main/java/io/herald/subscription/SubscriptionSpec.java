@@ -35,12 +35,17 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
    * notifications accumulate), and not past its end.
    */
   public boolean hears(long atMillis) {
-    return (status.equals("active") || status.equals("error")) && atMillis <= endMillis;
+    return matched() && atMillis <= endMillis;
   }
 
-  /** Whether its {@code end} has passed at {@code nowMillis} while it is still active or in error: it is to be turned off. */
+  /** Whether its {@code end} has passed at {@code nowMillis} while it is still matched: it is to be turned off. */
   public boolean endedAt(long nowMillis) {
-    return (status.equals("active") || status.equals("error")) && nowMillis > endMillis;
+    return matched() && nowMillis > endMillis;
+  }
+
+  /** Whether changes are matched to it: it is active, or in error (delivery paused, notifications accumulate). */
+  public boolean matched() {
+    return status.equals("active") || status.equals("error");
   }
 
   /**
