@@ -12,7 +12,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,6 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * deliver, http) and undeploys them in reverse, so requests in flight finish before the store closes.
  */
 public final class Herald {
+
+  /** This build's version (the Maven project version, also the jar manifest's Implementation-Version). */
+  public static final String VERSION = readVersion();
 
   private final Vertx vertx;
   private final List<String> deployments;   // in deployment order
@@ -55,6 +62,19 @@ public final class Herald {
                   new DeploymentOptions().setInstances(http.instances()));
             }))
         .map(httpId -> new Herald(vertx, List.of(storeId.get(), matchId.get(), deliverId.get(), httpId), http.port()));
+  }
+
+  private static String readVersion() {
+    Properties properties = new Properties();
+    try (InputStream in = Herald.class.getResourceAsStream("/herald.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("herald.properties is missing from the classpath");
+      }
+      properties.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return properties.getProperty("version");
   }
 
   /** The HTTP port this node listens on. */

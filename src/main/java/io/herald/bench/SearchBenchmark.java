@@ -87,7 +87,7 @@ public final class SearchBenchmark {
         long start = System.nanoTime();
         JsonObject bundle = get(client, kind.getValue().apply(r));
         h.recordValue((System.nanoTime() - start) / 1000);
-        hits += bundle.getJsonArray("entry").size();
+        hits += bundle.getJsonArray("entry", new JsonArray()).size();
       }
       System.out.printf("  %-24s p50 %6.2f ms  p99 %6.2f ms  (%.1f results on the first page on average; target p50 < 25 ms)%n",
           kind.getKey(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, hits / (double) queries);

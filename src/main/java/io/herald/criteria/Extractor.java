@@ -38,12 +38,32 @@ public final class Extractor {
     List<IndexValue> values = new ArrayList<>();
     for (String path : p.paths()) {
       List<Object> leaves = new ArrayList<>();
-      walk(resource, path.split("\\."), 0, leaves);
+      walk(resource, segments(path), 0, leaves);
       for (Object leaf : leaves) {
         convert(leaf, p, values);
       }
     }
     return values;
+  }
+
+  /** A path's segments: split at each dot that is not inside a {@code [field=value]} filter (a value may be a URL). */
+  static String[] segments(String path) {
+    List<String> segments = new ArrayList<>(4);
+    int start = 0;
+    int depth = 0;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '[') {
+        depth++;
+      } else if (c == ']') {
+        depth--;
+      } else if (c == '.' && depth == 0) {
+        segments.add(path.substring(start, i));
+        start = i + 1;
+      }
+    }
+    segments.add(path.substring(start));
+    return segments.toArray(String[]::new);
   }
 
   private static void walk(Object node, String[] segments, int i, List<Object> out) {

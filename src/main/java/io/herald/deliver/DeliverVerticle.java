@@ -5,6 +5,7 @@ import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
 import io.herald.store.Leadership;
 import io.herald.store.StoreVerticle;
+import io.herald.subscription.SubscriptionSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -85,7 +86,8 @@ public final class DeliverVerticle extends VerticleBase {
 
   /**
    * Active rest-hook subscriptions with notifications not yet acknowledged (after a restart, a lost
-   * wake-up, a resume). Poll subscriptions, and those off, in error or deleted, are not looked at.
+   * wake-up, a resume). Poll subscriptions (channel.type rest-hook with the channel-type extension),
+   * and those off, in error or deleted, are not looked at.
    */
   private void scan() {
     if (!leading || stopping) {
@@ -94,6 +96,7 @@ public final class DeliverVerticle extends VerticleBase {
     pool.query("SELECT s.id FROM subscription_state s"
             + " JOIN resource r ON r.type = 'Subscription' AND r.id = s.id AND NOT r.deleted"
             + " AND r.content->>'status' = 'active' AND r.content->'channel'->>'type' = 'rest-hook'"
+            + " AND NOT r.content @? '$.channel._type.extension[*] ? (@.url == \"" + SubscriptionSpec.CHANNEL_TYPE_EXTENSION + "\")'"
             + " LEFT JOIN delivery_state d ON d.id = s.id WHERE s.last_event > coalesce(d.acked_event, 0)").execute()
         .onSuccess(rows -> rows.forEach(row -> workers.computeIfAbsent(row.getString("id"), this::worker).rescan()))
         .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));

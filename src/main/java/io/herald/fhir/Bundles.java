@@ -14,11 +14,14 @@ public final class Bundles {
     if (nextUrl != null) {
       links.add(link("next", nextUrl));
     }
-    return new JsonObject()
+    JsonObject bundle = new JsonObject()
         .put("resourceType", "Bundle")
         .put("type", type)
-        .put("link", links)
-        .put("entry", entries);
+        .put("link", links);
+    if (!entries.isEmpty()) {   // FHIR JSON never writes an empty array
+      bundle.put("entry", entries);
+    }
+    return bundle;
   }
 
   /**

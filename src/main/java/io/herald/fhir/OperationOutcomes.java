@@ -16,6 +16,7 @@ public final class OperationOutcomes {
   public static JsonObject of(String severity, String code, String diagnostics) {
     return new JsonObject()
         .put("resourceType", "OperationOutcome")
+        .put("text", Narratives.generated(severity + ": " + diagnostics))
         .put("issue", new JsonArray().add(new JsonObject()
             .put("severity", severity)
             .put("code", code)

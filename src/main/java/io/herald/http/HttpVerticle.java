@@ -1,5 +1,6 @@
 package io.herald.http;
 
+import io.herald.Herald;
 import io.herald.bus.Addresses;
 import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
@@ -43,7 +44,7 @@ public final class HttpVerticle extends VerticleBase {
     poll = new PollHandler(store, vertx, config.maxPollSeconds(), 1000);
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
         message -> message.body().getJsonArray("notifications").forEach(n -> poll.notified(((JsonArray) n).getString(0))));
-    JsonObject capabilities = CapabilityStatements.of(version(),
+    JsonObject capabilities = CapabilityStatements.of(Herald.VERSION,
         OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
 
@@ -87,10 +88,5 @@ public final class HttpVerticle extends VerticleBase {
       route.consumes(type);
     }
     return route.handler(body);
-  }
-
-  private static String version() {
-    String v = HttpVerticle.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
   }
 }

@@ -9,6 +9,7 @@ import io.herald.subscription.SubscriptionException;
 import io.herald.subscription.SubscriptionSpec;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -36,12 +37,42 @@ final class ResourceHandler {
       } catch (SubscriptionException e) {
         throw Errors.invalid("Subscription " + e.getMessage());
       }
+      storeChannelType(resource.getJsonObject("channel"), spec.channel());
       if ("requested".equals(resource.getString("status"))) {
         resource.put("status", "active");
       }
       if (spec.endMillis() < System.currentTimeMillis() && !"off".equals(resource.getString("status"))) {
         resource.put("status", "off");
       }
+    }
+  }
+
+  /**
+   * Writes the channel type as every R4 client can read it: {@code channel.type} is {@code rest-hook}; {@code poll},
+   * outside R4's required value set, is the Backport IG's channel-type extension on it (see SubscriptionSpec).
+   */
+  private static void storeChannelType(JsonObject channel, SubscriptionSpec.Channel type) {
+    JsonObject element = channel.getJsonObject("_type", new JsonObject());
+    JsonArray extensions = new JsonArray();
+    element.getJsonArray("extension", new JsonArray()).forEach(e -> {
+      if (!(e instanceof JsonObject ext && SubscriptionSpec.CHANNEL_TYPE_EXTENSION.equals(ext.getString("url")))) {
+        extensions.add(e);
+      }
+    });
+    channel.put("type", "rest-hook");
+    if (type == SubscriptionSpec.Channel.POLL) {
+      extensions.add(new JsonObject().put("url", SubscriptionSpec.CHANNEL_TYPE_EXTENSION).put("valueCoding",
+          new JsonObject().put("system", SubscriptionSpec.CHANNEL_TYPE_SYSTEM).put("code", "poll")));
+    }
+    if (extensions.isEmpty()) {
+      element.remove("extension");
+    } else {
+      element.put("extension", extensions);
+    }
+    if (element.isEmpty()) {
+      channel.remove("_type");
+    } else {
+      channel.put("_type", element);
     }
   }
 

@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 
-/** Writing FHIR responses: content type, ETag, Last-Modified, Location, and {@code Prefer: return=}. */
+/** Writing FHIR responses: content type, ETag, Last-Modified, Location, Content-Location and {@code Prefer: return=}. */
 final class Responses {
 
   static final String FHIR_JSON = "application/fhir+json; charset=utf-8";
@@ -29,8 +29,12 @@ final class Responses {
     long versionId = reply.getLong("versionId");
     response.putHeader("ETag", "W/\"" + versionId + "\"");
     response.putHeader("Last-Modified", httpDate(reply.getString("lastUpdated")));
+    String versioned = base(ctx) + "/fhir/" + type + "/" + id + "/_history/" + versionId;
     if (location) {
-      response.putHeader("Location", base(ctx) + "/fhir/" + type + "/" + id + "/_history/" + versionId);
+      response.putHeader("Location", versioned);
+    }
+    if (reply.getJsonObject("resource") != null) {
+      response.putHeader("Content-Location", versioned);   // the version this response is about (clients read the id off it)
     }
     String prefer = ctx.request().getHeader("Prefer");
     if (prefer != null && prefer.contains("return=minimal")) {

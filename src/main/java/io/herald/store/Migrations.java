@@ -28,7 +28,8 @@ final class Migrations {
       "V1__resources_and_change_feed.sql",
       "V2__search_index.sql",
       "V3__notifications.sql",
-      "V4__delivery_state.sql");
+      "V4__delivery_state.sql",
+      "V5__poll_channel_type.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;
@@ -37,6 +38,11 @@ final class Migrations {
   }
 
   static Future<Integer> run(Pool pool) {
+    return run(pool, SCRIPTS.size());
+  }
+
+  /** Migrates up to schema version {@code target} (for tests of a script against data of the version before). */
+  static Future<Integer> run(Pool pool, int target) {
     return pool.withTransaction(connection -> connection
         .query("SET LOCAL client_min_messages = warning").execute()   // no NOTICE for the table that exists
         .compose(quiet -> connection.query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute())
@@ -44,16 +50,16 @@ final class Migrations {
             "CREATE TABLE IF NOT EXISTS herald_schema_version ("
                 + " version int PRIMARY KEY, script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
         .compose(created -> connection.query("SELECT coalesce(max(version), 0) FROM herald_schema_version").execute())
-        .compose(rows -> applyFrom(connection, rows.iterator().next().getInteger(0))));
+        .compose(rows -> applyFrom(connection, rows.iterator().next().getInteger(0), target)));
   }
 
-  private static Future<Integer> applyFrom(SqlConnection connection, int current) {
+  private static Future<Integer> applyFrom(SqlConnection connection, int current, int target) {
     if (current > SCRIPTS.size()) {
       return Future.failedFuture(new IllegalStateException("The database schema is at version " + current
           + ", newer than this Herald knows (" + SCRIPTS.size() + "); run a newer Herald"));
     }
     Future<Integer> chain = Future.succeededFuture(current);
-    for (int i = current; i < SCRIPTS.size(); i++) {
+    for (int i = current; i < target; i++) {
       int version = i + 1;
       String script = SCRIPTS.get(i);
       chain = chain.compose(previous -> connection.query(read(script)).execute()

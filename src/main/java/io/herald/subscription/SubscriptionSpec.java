@@ -26,6 +26,16 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
 
   public enum Channel { REST_HOOK, POLL }
 
+  /**
+   * The Backport IG's extension on {@code channel.type} for channel types outside R4's required value set.
+   * A poll subscription is stored as the IG's own custom-channel example is: {@code channel.type} is
+   * {@code rest-hook} (a code is required) and this extension names the channel, so every R4 client can read it.
+   */
+  public static final String CHANNEL_TYPE_EXTENSION =
+      "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-channel-type";
+  /** The code system of Herald's own channel types (in that extension's valueCoding): {@code poll}. */
+  public static final String CHANNEL_TYPE_SYSTEM = "http://herald.io/fhir/CodeSystem/channel-type";
+
   public static final Set<String> STATUSES = Set.of("requested", "active", "off", "error");
   private static final Pattern HEADER = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+):\\s*(.*)");
   private static final Pattern MIME = Pattern.compile("[a-z]+/[a-z0-9.+-]+(;.*)?", Pattern.CASE_INSENSITIVE);
@@ -75,10 +85,11 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
     if (!(resource.get("channel") instanceof Map<?, ?> channel)) {
       throw new SubscriptionException("channel is required, with a type of rest-hook or poll");
     }
-    Channel type = switch (String.valueOf(channel.get("type"))) {
+    Object written = channelType(channel);
+    Channel type = switch (String.valueOf(written)) {
       case "rest-hook" -> Channel.REST_HOOK;
       case "poll" -> Channel.POLL;
-      default -> throw new SubscriptionException("channel.type must be rest-hook or poll, not " + describe(channel.get("type")));
+      default -> throw new SubscriptionException("channel.type must be rest-hook or poll, not " + describe(written));
     };
     String endpoint = channel.get("endpoint") instanceof String e ? e : null;
     if (type == Channel.REST_HOOK || endpoint != null) {
@@ -111,6 +122,42 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
       }
     }
     return new SubscriptionSpec(id, (String) status, criteria, type, endpoint, List.copyOf(headers), (String) payload, end);
+  }
+
+  /**
+   * The channel type as written: the code of a {@link #CHANNEL_TYPE_EXTENSION} on {@code channel.type} (system
+   * {@link #CHANNEL_TYPE_SYSTEM}, or none), else {@code channel.type}.
+   */
+  private static Object channelType(Map<?, ?> channel) {
+    Object element = channel.get("_type");
+    if (element == null) {
+      return channel.get("type");
+    }
+    if (!(element instanceof Map<?, ?> typeElement)
+        || typeElement.get("extension") != null && !(typeElement.get("extension") instanceof List<?>)) {
+      throw new SubscriptionException("channel._type must be an object whose extension is a list");
+    }
+    Object extended = null;
+    for (Object e : typeElement.get("extension") instanceof List<?> list ? list : List.of()) {
+      if (e instanceof Map<?, ?> extension && CHANNEL_TYPE_EXTENSION.equals(extension.get("url"))) {
+        if (!(extension.get("valueCoding") instanceof Map<?, ?> coding) || !(coding.get("code") instanceof String code)) {
+          throw new SubscriptionException("the backport-channel-type extension on channel.type needs a valueCoding with a code");
+        }
+        if (coding.get("system") != null && !CHANNEL_TYPE_SYSTEM.equals(coding.get("system"))) {
+          throw new SubscriptionException("channel type " + coding.get("system") + "|" + code + " is not Herald's; "
+              + "the backport-channel-type extension takes " + CHANNEL_TYPE_SYSTEM + "|poll");
+        }
+        if (extended != null) {
+          throw new SubscriptionException("channel.type has two backport-channel-type extensions; give one");
+        }
+        if (channel.get("type") != null && !"rest-hook".equals(channel.get("type"))) {
+          throw new SubscriptionException("channel.type " + describe(channel.get("type")) + " contradicts its "
+              + "backport-channel-type extension; with the extension, channel.type is rest-hook or absent");
+        }
+        extended = code;
+      }
+    }
+    return extended == null ? channel.get("type") : extended;
   }
 
   private static void checkEndpoint(String endpoint) {

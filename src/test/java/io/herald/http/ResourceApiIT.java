@@ -1,5 +1,6 @@
 package io.herald.http;
 
+import io.herald.testing.BundleLinks;
 import io.herald.testing.HeraldNode;
 import static io.herald.testing.BundleLinks.ids;
 import static io.herald.testing.BundleLinks.link;
@@ -130,7 +131,7 @@ class ResourceApiIT {
     while (next != null) {
       JsonObject bundle = node.get(next).json();
       assertEquals("history", bundle.getString("type"));
-      bundle.getJsonArray("entry").forEach(e -> versions.add(Long.parseLong(
+      BundleLinks.entries(bundle).forEach(e -> versions.add(Long.parseLong(
           ((JsonObject) e).getJsonObject("resource").getJsonObject("meta").getString("versionId"))));
       next = link(bundle, "next");
       pages++;
@@ -171,7 +172,7 @@ class ResourceApiIT {
     String next = node.base + "/Organization?_count=2";
     while (next != null) {
       JsonObject page = node.get(next).json();
-      page.getJsonArray("entry").forEach(e -> ids.add(((JsonObject) e).getJsonObject("resource").getString("id")));
+      BundleLinks.entries(page).forEach(e -> ids.add(((JsonObject) e).getJsonObject("resource").getString("id")));
       next = link(page, "next");
     }
     assertEquals(3, ids.size());
@@ -212,6 +213,20 @@ class ResourceApiIT {
     assertTrue(params.containsAll(List.of("_id", "_lastUpdated", "_tag", "_profile", "_security", "name", "birthdate",
         "identifier", "gender")), params::toString);
     assertTrue(!params.contains("deceased"), "special parameters that cannot be evaluated are not listed");
+    assertTrue(rest.getJsonArray("resource").stream().map(JsonObject.class::cast)
+        .noneMatch(r -> r.getString("type").equals("DataSample")), "rest.resource.type holds R4 types only");
+    JsonObject dataSample = rest.getJsonArray("extension").stream().map(JsonObject.class::cast)
+        .filter(e -> e.getString("url").equals("http://herald.io/fhir/StructureDefinition/custom-resource-type"))
+        .filter(e -> e.getJsonArray("extension").getJsonObject(0).getString("valueCode").equals("DataSample"))
+        .findFirst().orElseThrow(() -> new AssertionError("DataSample is listed as a custom type: " + rest.getJsonArray("extension")));
+    assertTrue(dataSample.encode().contains("{\"url\":\"name\",\"valueString\":\"label\"}"), dataSample::encode);
+  }
+
+  @Test
+  void metadataReportsTheBuildsVersion() {
+    String version = node.get("/metadata").json().getJsonObject("software").getString("version");
+    assertEquals(System.getProperty("herald.expectedVersion"), version);
+    assertTrue(version.matches("\\d+\\.\\d+\\.\\d+.*"), version);
   }
 
 }

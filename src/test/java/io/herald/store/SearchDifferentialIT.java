@@ -3,6 +3,7 @@ package io.herald.store;
 import io.herald.criteria.Criteria;
 import io.herald.criteria.CriteriaException;
 import io.herald.criteria.CriteriaParser;
+import io.herald.testing.BundleLinks;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Reply;
 import io.vertx.core.json.JsonArray;
@@ -120,7 +121,7 @@ class SearchDifferentialIT {
       Reply reply = node.get(next);
       assertEquals(200, reply.status, () -> query + ": " + reply);
       JsonObject bundle = reply.json();
-      JsonArray entries = bundle.getJsonArray("entry");
+      JsonArray entries = BundleLinks.entries(bundle);
       for (int i = 0; i < entries.size(); i++) {
         JsonObject r = entries.getJsonObject(i).getJsonObject("resource");
         assertTrue(ids.add(r.getString("resourceType") + "/" + r.getString("id")), "no repeats across pages");

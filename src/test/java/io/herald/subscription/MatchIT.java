@@ -99,6 +99,15 @@ class MatchIT {
           + "\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"relative/path\"}}", "absolute");
       assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient?gender=male\","
           + "\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"http://localhost:9/hook\",\"header\":[\"no colon\"]}}", "header");
+      assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient\","
+          + "\"channel\":{\"type\":\"websocket\",\"_type\":{\"extension\":[{\"url\":\"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-channel-type\",\"valueCoding\":{\"code\":\"poll\"}}]}}}", "contradicts");
+      assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient\","
+          + "\"channel\":{\"_type\":{\"extension\":[{\"url\":\"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-channel-type\",\"valueCoding\":{\"system\":\"http://example.org\",\"code\":\"zulip\"}}]}}}",
+          "http://example.org|zulip is not Herald's");
+      assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient\","
+          + "\"channel\":{\"type\":\"rest-hook\",\"_type\":{\"extension\":[{\"url\":\"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-channel-type\",\"valueCoding\":{\"display\":\"poll\"}}]}}}", "needs a valueCoding with a code");
+      assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient\","
+          + "\"channel\":{\"type\":\"rest-hook\",\"_type\":\"poll\"}}", "channel._type");
       assertEquals(0, node.count("resource"), "nothing written");
     }
   }

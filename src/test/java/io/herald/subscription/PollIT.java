@@ -1,5 +1,6 @@
 package io.herald.subscription;
 
+import io.herald.testing.BundleLinks;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Reply;
 import io.vertx.core.json.JsonArray;
@@ -85,7 +86,7 @@ class PollIT {
     while (next != null) {
       JsonObject bundle = node.get(next).json();
       assertEquals("history", bundle.getString("type"));
-      for (Object e : bundle.getJsonArray("entry")) {
+      for (Object e : BundleLinks.entries(bundle)) {
         JsonObject entry = (JsonObject) e;
         methods.add(entry.getJsonObject("request").getString("method"));
         versions.add(Long.parseLong(entry.getJsonObject("response").getString("etag").replaceAll("\\D", "")));
@@ -108,7 +109,7 @@ class PollIT {
     Reply reply = node.get("/Subscription/quiet/$poll?from=0&timeout=1");
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(200, reply.status);
-    assertTrue(reply.json().getJsonArray("entry").isEmpty());
+    assertTrue(BundleLinks.entries(reply.json()).isEmpty());
     assertNull(link(reply.json(), "next"));
     assertTrue(ms >= 900 && ms < 5000, "waited for the timeout: " + ms + " ms");
   }
@@ -145,7 +146,7 @@ class PollIT {
     for (CompletableFuture<HttpResponse<String>> poll : polls) {
       HttpResponse<String> response = poll.get();
       assertEquals(200, response.statusCode(), response::body);
-      JsonArray entries = new JsonObject(response.body()).getJsonArray("entry");
+      JsonArray entries = BundleLinks.entries(new JsonObject(response.body()));
       assertEquals(1, entries.size());
       assertEquals(id, entries.getJsonObject(0).getJsonObject("resource").getString("id"));
     }
@@ -155,7 +156,7 @@ class PollIT {
     long deadline = System.nanoTime() + 10_000_000_000L;
     int found = 0;
     while (System.nanoTime() < deadline) {
-      found = node.get(path).json().getJsonArray("entry").size();
+      found = BundleLinks.entries(node.get(path).json()).size();
       if (found >= count) {
         return;
       }

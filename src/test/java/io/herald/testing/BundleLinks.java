@@ -1,5 +1,6 @@
 package io.herald.testing;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -16,9 +17,18 @@ public final class BundleLinks {
         .filter(l -> l.getString("relation").equals(relation)).map(l -> l.getString("url")).findFirst().orElse(null);
   }
 
+  /** A Bundle's entries; none when it has no {@code entry} (FHIR JSON writes no empty array). */
+  public static JsonArray entries(JsonObject bundle) {
+    JsonArray entries = bundle.getJsonArray("entry");
+    if (entries != null && entries.isEmpty()) {
+      throw new AssertionError("A Bundle with an empty entry array: " + bundle.encode());
+    }
+    return entries == null ? new JsonArray() : entries;
+  }
+
   public static List<String> ids(JsonObject bundle) {
     List<String> ids = new ArrayList<>();
-    bundle.getJsonArray("entry").forEach(e -> ids.add(((JsonObject) e).getJsonObject("resource").getString("id")));
+    entries(bundle).forEach(e -> ids.add(((JsonObject) e).getJsonObject("resource").getString("id")));
     return ids;
   }
 }

@@ -1,0 +1,39 @@
+package io.herald.fhir;
+
+import io.vertx.core.json.JsonObject;
+
+/** A resource's {@code text}: a generated XHTML narrative, so a human reading the resource sees what it says. */
+public final class Narratives {
+
+  private Narratives() {
+  }
+
+  /** A generated narrative of one paragraph holding {@code text}, escaped for XHTML. */
+  public static JsonObject generated(String text) {
+    return new JsonObject().put("status", "generated")
+        .put("div", "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>" + escape(text) + "</p></div>");
+  }
+
+  /** XHTML text: markup characters escaped, characters XML cannot hold replaced by U+FFFD. */
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        default -> {
+          if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            out.append(c).append(text.charAt(++i));
+          } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || Character.isSurrogate(c) || c == 0xFFFE || c == 0xFFFF) {
+            out.append('\uFFFD');
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+}
