@@ -96,7 +96,8 @@ public final class DeliverVerticle extends VerticleBase {
     pool.query("SELECT s.id FROM subscription_state s"
             + " JOIN resource r ON r.type = 'Subscription' AND r.id = s.id AND NOT r.deleted"
             + " AND r.content->>'status' = 'active' AND r.content->'channel'->>'type' = 'rest-hook'"
-            + " AND NOT r.content @? '$.channel._type.extension[*] ? (@.url == \"" + SubscriptionSpec.CHANNEL_TYPE_EXTENSION + "\")'"
+            + " AND NOT r.content @? '$.channel._type.extension[*] ? (@.url == \"" + SubscriptionSpec.CHANNEL_TYPE_EXTENSION
+            + "\" && @.valueCoding.code == \"poll\")'"
             + " LEFT JOIN delivery_state d ON d.id = s.id WHERE s.last_event > coalesce(d.acked_event, 0)").execute()
         .onSuccess(rows -> rows.forEach(row -> workers.computeIfAbsent(row.getString("id"), this::worker).rescan()))
         .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));

@@ -14,6 +14,32 @@ public final class Narratives {
         .put("div", "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>" + escape(text) + "</p></div>");
   }
 
+  /**
+   * Text a FHIR string can hold: control characters other than tab, CR and LF, and unpaired surrogates (which a
+   * diagnostic may quote from a client's input), replaced by U+FFFD.
+   */
+  public static String fhirString(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+      boolean bad = !pair && (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || Character.isSurrogate(c));
+      if (bad && out == null) {
+        out = new StringBuilder(text.length()).append(text, 0, i);
+      }
+      if (out != null) {
+        out.append(bad ? '\uFFFD' : c);
+        if (pair) {
+          out.append(text.charAt(i + 1));
+        }
+      }
+      if (pair) {
+        i++;
+      }
+    }
+    return out == null ? text : out.toString();
+  }
+
   /** XHTML text: markup characters escaped, characters XML cannot hold replaced by U+FFFD. */
   static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);

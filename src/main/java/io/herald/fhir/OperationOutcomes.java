@@ -20,7 +20,7 @@ public final class OperationOutcomes {
         .put("issue", new JsonArray().add(new JsonObject()
             .put("severity", severity)
             .put("code", code)
-            .put("diagnostics", diagnostics)));
+            .put("diagnostics", Narratives.fhirString(diagnostics))));
   }
 
   public static JsonObject error(String code, String diagnostics) {

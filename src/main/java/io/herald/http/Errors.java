@@ -2,9 +2,13 @@ package io.herald.http;
 
 import io.herald.bus.Failures;
 import io.herald.criteria.CriteriaException;
-import io.herald.fhir.OperationOutcomes;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.logging.Level;
@@ -85,11 +89,37 @@ final class Errors {
     }
   }
 
+  /**
+   * What the HTTP codec itself could not read (Vert.x's invalid-request handler): a request line over the
+   * limit (414), headers over the limit (431), anything else malformed (400); the connection is closed.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    HttpServerResponse response = request.response().putHeader("Connection", "close");
+    if (cause instanceof TooLongHttpLineException) {
+      Responses.outcome(response, 414, "too-long", "The request line is longer than the limit of "
+          + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes; send long searches as POST [type]/_search");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      Responses.outcome(response, 431, "too-long", "The request headers are larger than the limit of "
+          + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes");
+    } else {
+      Responses.outcome(response, 400, "invalid", "The request is not valid HTTP: "
+          + (cause == null ? "malformed" : cause.getMessage()));
+    }
+  }
+
+  /** A method the route does not take: 405 with {@code Allow}. */
+  static void methodNotAllowed(RoutingContext ctx, String allow) {
+    ctx.response().putHeader("Allow", allow);
+    respond(ctx, 405, "not-supported", "Method " + ctx.request().method() + " is not allowed on "
+        + ctx.request().path() + "; it takes " + allow);
+  }
+
   private static void respond(RoutingContext ctx, int status, String code, String diagnostics) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
-    Responses.json(ctx, status, OperationOutcomes.error(code, diagnostics));
+    Responses.outcome(ctx.response(), status, code, diagnostics);
   }
 }

@@ -9,9 +9,11 @@ import io.vertx.core.json.JsonObject;
  * @param bodyLimitBytes          larger request bodies get 413
  * @param shutdownTimeoutSeconds  how long in-flight requests may take to finish on shutdown
  * @param maxPollSeconds          the longest {@code $poll} timeout a client may ask for
+ * @param headerTimeoutSeconds    a connection whose next request head is not complete this long after it opened
+ *                                or after its previous response is closed
  */
 public record HttpConfig(String host, int port, int instances, long bodyLimitBytes, int shutdownTimeoutSeconds,
-                         int maxPollSeconds) {
+                         int maxPollSeconds, int headerTimeoutSeconds) {
 
   public static HttpConfig from(JsonObject http) {
     return new HttpConfig(http.getString("host", "0.0.0.0"),
@@ -19,10 +21,12 @@ public record HttpConfig(String host, int port, int instances, long bodyLimitByt
         Config.integer(http, "instances", 1, 64),
         Config.integer(http, "bodyLimitBytes", 1, Integer.MAX_VALUE),
         Config.integer(http, "shutdownTimeoutSeconds", 0, 3600),
-        Config.integer(http, "maxPollSeconds", 1, 3600));
+        Config.integer(http, "maxPollSeconds", 1, 3600),
+        Config.integer(http, "headerTimeoutSeconds", 1, 3600));
   }
 
   public HttpConfig withPort(int newPort) {
-    return new HttpConfig(host, newPort, instances, bodyLimitBytes, shutdownTimeoutSeconds, maxPollSeconds);
+    return new HttpConfig(host, newPort, instances, bodyLimitBytes, shutdownTimeoutSeconds, maxPollSeconds,
+        headerTimeoutSeconds);
   }
 }

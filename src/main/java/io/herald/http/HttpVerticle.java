@@ -8,6 +8,8 @@ import io.herald.fhir.CapabilityStatements;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -18,12 +20,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** FHIR REST over HTTP: wiring only; the work is in one handler class per route family. */
 public final class HttpVerticle extends VerticleBase {
 
   private static final String[] FHIR_JSON = {"application/fhir+json", "application/json", "application/json+fhir"};
+  private static final String[] FORM = {"application/x-www-form-urlencoded"};
 
   private final HttpConfig config;
   private final Registry registry;
@@ -47,31 +51,52 @@ public final class HttpVerticle extends VerticleBase {
     JsonObject capabilities = CapabilityStatements.of(Herald.VERSION,
         OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
+    HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerTimeoutSeconds() * 1000L);
 
     Router router = Router.router(vertx);
-    router.get("/fhir/metadata").handler(ctx -> Responses.json(ctx, 200, capabilities));
-    router.get("/fhir/_history").handler(history::system);
-    router.get("/fhir/:type/_history").handler(history::type);
-    router.get("/fhir/:type/:id/_history").handler(history::instance);
-    router.get("/fhir/:type/:id/_history/:vid").handler(resources::readVersion);
-    router.get("/fhir/:type").handler(search::search);
-    withBody(router.post("/fhir/:type"), body).handler(resources::create);
-    router.get("/fhir/:type/:id").handler(resources::read);
-    withBody(router.put("/fhir/:type/:id"), body).handler(resources::update);
-    router.delete("/fhir/:type/:id").handler(resources::delete);
-    router.get("/fhir/:type/:id/:operation").handler(ctx -> {
+    router.route().handler(ctx -> {   // the next request head on this connection is due once this response ends
+      HttpConnection connection = ctx.request().connection();
+      ctx.addEndHandler(ended -> headerTimeout.responseEnded(connection));
+      ctx.next();
+    });
+    get(router, "/fhir/metadata").handler(ctx -> Responses.json(ctx, 200, capabilities));
+    only(router, "/fhir/metadata", "GET, HEAD");
+    get(router, "/fhir/_history").handler(history::system);
+    only(router, "/fhir/_history", "GET, HEAD");
+    withBody(router.post("/fhir/:type/_search"), body, FORM).handler(search::searchPost);
+    only(router, "/fhir/:type/_search", "POST");
+    get(router, "/fhir/:type/_history").handler(history::type);
+    only(router, "/fhir/:type/_history", "GET, HEAD");
+    get(router, "/fhir/:type/:id/_history").handler(history::instance);
+    only(router, "/fhir/:type/:id/_history", "GET, HEAD");
+    get(router, "/fhir/:type/:id/_history/:vid").handler(resources::readVersion);
+    only(router, "/fhir/:type/:id/_history/:vid", "GET, HEAD");
+    get(router, "/fhir/:type").handler(search::search);
+    withBody(router.post("/fhir/:type"), body, FHIR_JSON).handler(resources::create);
+    only(router, "/fhir/:type", "GET, HEAD, POST");
+    get(router, "/fhir/:type/:id/:operation").handler(ctx -> {
       if (ctx.pathParam("type").equals("Subscription") && ctx.pathParam("operation").equals("$poll")) {
         poll.poll(ctx);
       } else {
         Errors.send(ctx, Errors.notFound("No operation " + ctx.pathParam("operation") + " on " + ctx.pathParam("type")));
       }
     });
+    only(router, "/fhir/:type/:id/:operation", "GET, HEAD");
+    get(router, "/fhir/:type/:id").handler(resources::read);
+    withBody(router.put("/fhir/:type/:id"), body, FHIR_JSON).handler(resources::update);
+    router.delete("/fhir/:type/:id").handler(resources::delete);
+    only(router, "/fhir/:type/:id", "GET, HEAD, PUT, DELETE");
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, ctx -> Errors.routerFailure(ctx, config.bodyLimitBytes()));
     }
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-        .requestHandler(router);
+        .invalidRequestHandler(Errors::invalidRequest)
+        .connectionHandler(headerTimeout::opened)
+        .requestHandler(new RequestGuard(request -> {
+          headerTimeout.requestArrived(request.connection());
+          router.handle(request);
+        }));
     return Future.join(notified.completion(), server.listen());
   }
 
@@ -83,10 +108,29 @@ public final class HttpVerticle extends VerticleBase {
   }
 
 
-  private static Route withBody(Route route, BodyHandler body) {
-    for (String type : FHIR_JSON) {
+  private static Route withBody(Route route, BodyHandler body, String... contentTypes) {
+    for (String type : contentTypes) {
       route.consumes(type);
     }
     return route.handler(body);
+  }
+
+  /** A GET route that answers HEAD alike (the server sends no body for HEAD). */
+  private static Route get(Router router, String path) {
+    return router.get(path).method(HttpMethod.HEAD);
+  }
+
+  /**
+   * After a path's routes: any other method is 405 with {@code Allow}. A method the path takes that reaches
+   * here was not routed for its content type (415).
+   */
+  private static void only(Router router, String path, String allow) {
+    router.route(path).handler(ctx -> {
+      if (List.of(allow.split(", ")).contains(ctx.request().method().name())) {
+        ctx.fail(415);
+      } else {
+        Errors.methodNotAllowed(ctx, allow);
+      }
+    });
   }
 }

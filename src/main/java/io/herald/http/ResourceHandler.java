@@ -49,31 +49,26 @@ final class ResourceHandler {
 
   /**
    * Writes the channel type as every R4 client can read it: {@code channel.type} is {@code rest-hook}; {@code poll},
-   * outside R4's required value set, is the Backport IG's channel-type extension on it (see SubscriptionSpec).
+   * outside R4's required value set, is the Backport IG's channel-type extension on it (see SubscriptionSpec). A
+   * channel-type extension the client wrote stays as written, with Herald's system filled in when left out.
    */
   private static void storeChannelType(JsonObject channel, SubscriptionSpec.Channel type) {
-    JsonObject element = channel.getJsonObject("_type", new JsonObject());
-    JsonArray extensions = new JsonArray();
-    element.getJsonArray("extension", new JsonArray()).forEach(e -> {
-      if (!(e instanceof JsonObject ext && SubscriptionSpec.CHANNEL_TYPE_EXTENSION.equals(ext.getString("url")))) {
-        extensions.add(e);
-      }
-    });
     channel.put("type", "rest-hook");
-    if (type == SubscriptionSpec.Channel.POLL) {
+    if (type != SubscriptionSpec.Channel.POLL) {
+      return;
+    }
+    JsonObject element = channel.getValue("_type") instanceof JsonObject o ? o : new JsonObject();
+    JsonArray extensions = element.getValue("extension") instanceof JsonArray a ? a : new JsonArray();
+    JsonObject written = extensions.stream()
+        .filter(e -> e instanceof JsonObject ext && SubscriptionSpec.CHANNEL_TYPE_EXTENSION.equals(ext.getString("url")))
+        .map(JsonObject.class::cast).findFirst().orElse(null);
+    if (written == null) {
       extensions.add(new JsonObject().put("url", SubscriptionSpec.CHANNEL_TYPE_EXTENSION).put("valueCoding",
           new JsonObject().put("system", SubscriptionSpec.CHANNEL_TYPE_SYSTEM).put("code", "poll")));
+    } else if (written.getJsonObject("valueCoding").getString("system") == null) {
+      written.getJsonObject("valueCoding").put("system", SubscriptionSpec.CHANNEL_TYPE_SYSTEM);
     }
-    if (extensions.isEmpty()) {
-      element.remove("extension");
-    } else {
-      element.put("extension", extensions);
-    }
-    if (element.isEmpty()) {
-      channel.remove("_type");
-    } else {
-      channel.put("_type", element);
-    }
+    channel.put("_type", element.put("extension", extensions));
   }
 
   void create(RoutingContext ctx) {

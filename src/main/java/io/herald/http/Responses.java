@@ -17,7 +17,16 @@ final class Responses {
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", FHIR_JSON).end(body.toBuffer());
+    json(ctx.response(), status, body);
+  }
+
+  static void json(HttpServerResponse response, int status, JsonObject body) {
+    response.setStatusCode(status).putHeader("Content-Type", FHIR_JSON).end(body.toBuffer());
+  }
+
+  /** An error: an OperationOutcome of one issue. */
+  static void outcome(HttpServerResponse response, int status, String code, String diagnostics) {
+    json(response, status, OperationOutcomes.error(code, diagnostics));
   }
 
   /**
@@ -33,9 +42,6 @@ final class Responses {
     if (location) {
       response.putHeader("Location", versioned);
     }
-    if (reply.getJsonObject("resource") != null) {
-      response.putHeader("Content-Location", versioned);   // the version this response is about (clients read the id off it)
-    }
     String prefer = ctx.request().getHeader("Prefer");
     if (prefer != null && prefer.contains("return=minimal")) {
       response.end();
@@ -46,15 +52,14 @@ final class Responses {
       response.putHeader("Content-Type", FHIR_JSON)
           .end(OperationOutcomes.information(type + "/" + id + " deleted; version " + versionId).toBuffer());
     } else {
-      response.putHeader("Content-Type", FHIR_JSON).end(reply.getJsonObject("resource").toBuffer());
+      response.putHeader("Content-Location", versioned)   // the version in the body (clients read its id off it)
+          .putHeader("Content-Type", FHIR_JSON).end(reply.getJsonObject("resource").toBuffer());
     }
   }
 
-  /** The server's base URL as the client sees it, e.g. {@code http://localhost:8080}. */
+  /** The server's base URL as the client sees it, e.g. {@code http://localhost:8080} (the Host was checked by {@link RequestGuard}). */
   static String base(RoutingContext ctx) {
-    String absolute = ctx.request().absoluteURI();   // may hold characters java.net.URI rejects, such as '|'
-    int path = absolute.indexOf('/', absolute.indexOf("://") + 3);
-    return path < 0 ? absolute : absolute.substring(0, path);
+    return RequestGuard.base(ctx.request());
   }
 
   private static String httpDate(String instant) {

@@ -2,11 +2,20 @@ package io.herald.http;
 
 import io.herald.bus.Addresses;
 import io.herald.fhir.Bundles;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET /fhir/{type}?criteria}: a searchset Bundle, its pages all as of the first one's snapshot. */
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code GET /fhir/{type}?criteria}, and {@code POST /fhir/{type}/_search} with the criteria as a form body (for
+ * searches longer than a URL may be): a searchset Bundle, its pages all as of the first one's snapshot.
+ */
 final class SearchHandler {
 
   private final StoreClient store;
@@ -16,27 +25,45 @@ final class SearchHandler {
   }
 
   void search(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> search(ctx, ctx.queryParams()));
+  }
+
+  /** The form body's parameters and the query's, as one search; its links are GET links of the same search. */
+  void searchPost(RoutingContext ctx) {
     StoreClient.handle(ctx, () -> {
-      String type = FhirRequests.type(ctx);
-      JsonObject command = new JsonObject().put("type", type).put("params", QueryParams.toJson(ctx.queryParams()));
-      return store.request(Addresses.STORE_SEARCH, command).map(reply -> {
-        String base = Responses.base(ctx);
-        JsonArray entries = new JsonArray();
-        JsonArray resources = reply.getJsonArray("resources");
-        for (int i = 0; i < resources.size(); i++) {
-          JsonObject resource = resources.getJsonObject(i);
-          entries.add(Bundles.searchEntry(base + "/fhir/" + type + "/" + resource.getString("id"), resource));
-        }
-        String next = reply.getInteger("nextOffset") == null ? null
-            : base + ctx.request().path() + "?" + QueryParams.with(ctx.queryParams(), java.util.Map.of(
-                "_snapshot", reply.getLong("snapshot").toString(), "_offset", reply.getLong("nextOffset").toString()));
-        JsonObject bundle = Bundles.bundle("searchset", base + ctx.request().uri(), next, entries);
-        if (reply.containsKey("total")) {
-          bundle.put("total", reply.getLong("total"));
-        }
-        Responses.json(ctx, 200, bundle);
-        return reply;
-      });
+      String form = ctx.body().asString("UTF-8");
+      String problem = RequestGuard.decodes("form body", form == null ? "" : form, true);
+      if (problem != null) {
+        throw Errors.invalid(problem);
+      }
+      MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(ctx.queryParams());
+      new QueryStringDecoder(form == null ? "" : form, StandardCharsets.UTF_8, false).parameters()
+          .forEach((name, values) -> params.add(name, values));
+      return search(ctx, params);
+    });
+  }
+
+  private Future<?> search(RoutingContext ctx, MultiMap params) {
+    String type = FhirRequests.type(ctx);
+    JsonObject command = new JsonObject().put("type", type).put("params", QueryParams.toJson(params));
+    return store.request(Addresses.STORE_SEARCH, command).map(reply -> {
+      String base = Responses.base(ctx);
+      JsonArray entries = new JsonArray();
+      JsonArray resources = reply.getJsonArray("resources");
+      for (int i = 0; i < resources.size(); i++) {
+        JsonObject resource = resources.getJsonObject(i);
+        entries.add(Bundles.searchEntry(base + "/fhir/" + type + "/" + resource.getString("id"), resource));
+      }
+      String path = base + "/fhir/" + type;
+      String next = reply.getInteger("nextOffset") == null ? null : path + "?" + QueryParams.with(params, Map.of(
+          "_snapshot", reply.getLong("snapshot").toString(), "_offset", reply.getLong("nextOffset").toString()));
+      String query = QueryParams.with(params, Map.of());
+      JsonObject bundle = Bundles.bundle("searchset", query.isEmpty() ? path : path + "?" + query, next, entries);
+      if (reply.containsKey("total")) {
+        bundle.put("total", reply.getLong("total"));
+      }
+      Responses.json(ctx, 200, bundle);
+      return reply;
     });
   }
 }

@@ -129,12 +129,11 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
    * {@link #CHANNEL_TYPE_SYSTEM}, or none), else {@code channel.type}.
    */
   private static Object channelType(Map<?, ?> channel) {
-    Object element = channel.get("_type");
-    if (element == null) {
+    if (!channel.containsKey("_type")) {
       return channel.get("type");
     }
-    if (!(element instanceof Map<?, ?> typeElement)
-        || typeElement.get("extension") != null && !(typeElement.get("extension") instanceof List<?>)) {
+    if (!(channel.get("_type") instanceof Map<?, ?> typeElement)
+        || typeElement.containsKey("extension") && !(typeElement.get("extension") instanceof List<?>)) {
       throw new SubscriptionException("channel._type must be an object whose extension is a list");
     }
     Object extended = null;
@@ -150,9 +149,10 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
         if (extended != null) {
           throw new SubscriptionException("channel.type has two backport-channel-type extensions; give one");
         }
-        if (channel.get("type") != null && !"rest-hook".equals(channel.get("type"))) {
-          throw new SubscriptionException("channel.type " + describe(channel.get("type")) + " contradicts its "
-              + "backport-channel-type extension; with the extension, channel.type is rest-hook or absent");
+        Object written = channel.get("type");
+        if (written != null && !"rest-hook".equals(written) && !code.equals(written)) {
+          throw new SubscriptionException("channel.type " + describe(written) + " contradicts its backport-channel-type "
+              + "extension '" + code + "'; with the extension, channel.type is rest-hook (or the extension's code, or absent)");
         }
         extended = code;
       }

@@ -1,5 +1,7 @@
 package io.herald.deliver;
 
+import io.herald.subscription.SubscriptionSpec;
+import io.herald.testing.BundleLinks;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Receiver;
 import io.herald.testing.Receiver.Received;
@@ -84,6 +86,33 @@ class RestHookIT {
     assertEquals("/full/Patient/" + id, delete.path());
     assertEquals("2", delete.headers().getString("x-herald-event-number"));
     assertEquals("delete", delete.headers().getString("x-herald-interaction"));
+  }
+
+  @Test
+  void aPollSubscriptionWithAnEndpointIsNeverSentWebhooks() throws Exception {
+    for (String id : List.of("aidbox-form", "extension-form")) {
+      JsonObject channel = new JsonObject().put("endpoint", receiver.url("/" + id));
+      if (id.equals("aidbox-form")) {
+        channel.put("type", "poll");
+      } else {
+        channel.put("type", "rest-hook").put("_type", new JsonObject().put("extension", new JsonArray().add(new JsonObject()
+            .put("url", SubscriptionSpec.CHANNEL_TYPE_EXTENSION).put("valueCoding", new JsonObject().put("code", "poll")))));
+      }
+      Reply reply = node.put("/Subscription/" + id, new JsonObject().put("resourceType", "Subscription").put("id", id)
+          .put("status", "active").put("reason", "test").put("criteria", "Patient?family=Both").put("channel", channel).encode());
+      assertEquals(201, reply.status, reply::toString);
+    }
+    subscribe("hook", "Patient?family=Both", "/hook", null);
+    node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Both\"}]}");
+    await(() -> receiver.acknowledged("/hook").size() == 1);
+    Thread.sleep(1500);   // the delivery scan (every second) has looked at every subscription since
+    node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Both\"}]}");
+    await(() -> receiver.acknowledged("/hook").size() == 2);   // a later marker: what was to come has come
+    assertEquals(List.of(), receiver.received().stream().filter(r -> !r.path().startsWith("/hook")).toList());
+    for (String id : List.of("aidbox-form", "extension-form")) {
+      Reply polled = node.get("/Subscription/" + id + "/$poll?from=0&timeout=0");
+      assertEquals(2, BundleLinks.entries(polled.json()).size(), polled::toString);
+    }
   }
 
   @Test

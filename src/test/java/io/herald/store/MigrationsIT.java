@@ -1,5 +1,7 @@
 package io.herald.store;
 
+import io.herald.criteria.CriteriaParser;
+import io.herald.subscription.SubscriptionSpec;
 import io.herald.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,6 +11,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,30 +41,50 @@ class MigrationsIT {
     try {
       Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(TestDatabase.freshDatabase())).using(vertx).build();
       Migrations.run(pool, 4).await();
-      String poll = "{\"resourceType\":\"Subscription\",\"id\":\"p\",\"status\":\"active\",\"criteria\":\"Patient\","
-          + "\"channel\":{\"type\":\"poll\"}}";
-      String hook = "{\"resourceType\":\"Subscription\",\"id\":\"h\",\"status\":\"active\",\"criteria\":\"Patient\","
-          + "\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"http://localhost/x\"}}";
-      for (String[] row : new String[][] {{"p", "1", poll}, {"h", "2", hook}}) {
+      String poll = subscription("p", "{\"type\":\"poll\"}");
+      String oddType = subscription("q", "{\"type\":\"poll\",\"_type\":null}");
+      String ownExtensions = subscription("r", "{\"type\":\"poll\",\"_type\":{\"id\":\"t\",\"extension\":["
+          + "{\"url\":\"http://example.org/keep\",\"valueString\":\"kept\"},"
+          + "{\"url\":\"" + SubscriptionSpec.CHANNEL_TYPE_EXTENSION + "\",\"valueCoding\":{\"code\":\"zulip\"}}]}}");
+      String hook = subscription("h", "{\"type\":\"rest-hook\",\"endpoint\":\"http://localhost/x\"}");
+      String[][] rows = {{"p", "1", poll}, {"q", "2", oddType}, {"r", "3", ownExtensions}, {"h", "4", hook}};
+      for (String[] row : rows) {
         pool.query("INSERT INTO resource VALUES ('Subscription', '" + row[0] + "', " + row[1] + ", now(), false, '" + row[2] + "');"
             + "INSERT INTO resource_history VALUES (" + row[1] + ", 'Subscription', '" + row[0] + "', 'create', now(), '" + row[2] + "');"
             + "INSERT INTO change VALUES (" + row[1] + ", pg_current_xact_id(), 'Subscription', '" + row[0] + "', 'create', now(), '"
             + row[2] + "')").execute().await();
       }
       Migrations.run(pool).await();
+      CriteriaParser parser = new CriteriaParser(Registries.load(Path.of("conf/search-parameters.json")).registry());
       for (String table : List.of("resource", "resource_history", "change")) {
-        JsonObject channel = pool.query("SELECT content FROM " + table + " WHERE id = 'p'").execute().await()
-            .iterator().next().getJsonObject(0).getJsonObject("channel");
-        assertEquals("rest-hook", channel.getString("type"), table + ": " + channel);
-        JsonObject extension = channel.getJsonObject("_type").getJsonArray("extension").getJsonObject(0);
-        assertEquals("http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-channel-type", extension.getString("url"));
-        assertEquals("poll", extension.getJsonObject("valueCoding").getString("code"));
-        JsonObject untouched = pool.query("SELECT content FROM " + table + " WHERE id = 'h'").execute().await()
-            .iterator().next().getJsonObject(0);
-        assertEquals(new JsonObject(hook), untouched, table);
+        for (String id : List.of("p", "q", "r")) {
+          JsonObject content = content(pool, table, id);
+          JsonObject channel = content.getJsonObject("channel");
+          assertEquals("rest-hook", channel.getString("type"), table + ": " + channel);
+          List<Object> channelTypes = channel.getJsonObject("_type").getJsonArray("extension").stream()
+              .filter(e -> ((JsonObject) e).getString("url").equals(SubscriptionSpec.CHANNEL_TYPE_EXTENSION)).toList();
+          assertEquals(1, channelTypes.size(), channel::encode);
+          assertEquals("poll", ((JsonObject) channelTypes.get(0)).getJsonObject("valueCoding").getString("code"));
+          assertEquals(SubscriptionSpec.Channel.POLL, SubscriptionSpec.parse(PlainJson.of(content), parser).channel(),
+              table + " " + id + " still parses as a poll subscription");
+        }
+        JsonObject kept = content(pool, table, "r").getJsonObject("channel").getJsonObject("_type");
+        assertEquals("t", kept.getString("id"));
+        assertEquals("kept", kept.getJsonArray("extension").getJsonObject(0).getString("valueString"));
+        assertEquals(new JsonObject(hook), content(pool, table, "h"), table);
       }
     } finally {
       vertx.close().await();
     }
+  }
+
+  private static String subscription(String id, String channel) {
+    return "{\"resourceType\":\"Subscription\",\"id\":\"" + id + "\",\"status\":\"active\",\"criteria\":\"Patient\","
+        + "\"channel\":" + channel + "}";
+  }
+
+  private static JsonObject content(Pool pool, String table, String id) {
+    return pool.query("SELECT content FROM " + table + " WHERE id = '" + id + "'").execute().await()
+        .iterator().next().getJsonObject(0);
   }
 }

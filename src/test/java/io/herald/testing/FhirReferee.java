@@ -14,6 +14,7 @@ import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -63,11 +64,23 @@ public final class FhirReferee {
    * <p>One rule is not applied to history Bundles: that a plain reference ({@code Patient/1}) must match one
    * entry. A history Bundle holds several versions of one resource under one fullUrl by definition (bdl-7
    * exempts it), so another entry's reference to that resource has several candidates; the validator reports
-   * that whatever the Bundle's type.
+   * that whatever the Bundle's type. In its place the referee checks what makes the candidates legitimate:
+   * no two entries of a history Bundle are the same version (fullUrl and ETag) of one resource.
    */
   public List<String> errors(JsonObject resource) {
     boolean history = "Bundle".equals(resource.getString("resourceType")) && "history".equals(resource.getString("type"));
     List<String> errors = new ArrayList<>();
+    if (history) {
+      Set<String> versions = new HashSet<>();
+      JsonArray entries = resource.getJsonArray("entry", new JsonArray());
+      for (int i = 0; i < entries.size(); i++) {
+        JsonObject entry = entries.getJsonObject(i);
+        String version = entry.getString("fullUrl") + " " + entry.getJsonObject("response", new JsonObject()).getString("etag");
+        if (!versions.add(version)) {
+          errors.add("Bundle.entry[" + i + "]: a second entry for the same version, " + version);
+        }
+      }
+    }
     for (SingleValidationMessage m : validator.validateWithResult(asR4(resource).encode()).getMessages()) {
       if (history && m.getMessage().startsWith("Multiple matches in bundle for reference")) {
         continue;
