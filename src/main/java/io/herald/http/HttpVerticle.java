@@ -90,7 +90,8 @@ public final class HttpVerticle extends VerticleBase {
       router.errorHandler(status, ctx -> Errors.routerFailure(ctx, config.bodyLimitBytes()));
     }
 
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+            .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, config.bodyLimitBytes())))
         .invalidRequestHandler(Errors::invalidRequest)
         .connectionHandler(headerTimeout::opened)
         .requestHandler(new RequestGuard(request -> {

@@ -29,7 +29,8 @@ final class Migrations {
       "V2__search_index.sql",
       "V3__notifications.sql",
       "V4__delivery_state.sql",
-      "V5__poll_channel_type.sql");
+      "V5__poll_channel_type.sql",
+      "V6__long_index_values.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;

@@ -112,15 +112,15 @@ final class SearchSql {
     if (value instanceof Criteria.StringValue s) {
       return switch (modifier) {
         case EXACT -> a + ".s2 = " + arg(s.exact());
-        case CONTAINS -> a + ".s1 LIKE " + arg("%" + escapeLike(s.normalized()) + "%");
-        default -> a + ".s1 LIKE " + arg(escapeLike(s.normalized()) + "%");
+        case CONTAINS -> s1Contains(a, s.normalized());
+        default -> s1StartsWith(a, s.normalized());
       };
     }
     if (value instanceof Criteria.TokenValue t) {
       if (modifier == Modifier.TEXT) {
         return a + ".s3 LIKE " + arg(escapeLike(t.text()) + "%");
       }
-      String code = t.code() == null ? a + ".s1 IS NOT NULL" : a + ".s1 = " + arg(t.code());
+      String code = t.code() == null ? a + ".s1 IS NOT NULL" : s1Equals(a, t.code());
       if (!t.systemGiven()) {
         return code;
       }
@@ -149,8 +149,8 @@ final class SearchSql {
         sql.append(" AND " + a + ".s2 = ").append(arg(q.system()));
       }
       if (q.code() != null) {
-        String code = arg(q.code());
-        sql.append(q.system() != null ? " AND " + a + ".s1 = " + code : " AND (" + a + ".s1 = " + code + " OR " + a + ".s3 = " + code + ")");
+        String code = s1Equals(a, q.code());
+        sql.append(q.system() != null ? " AND " + code : " AND (" + code + " OR " + a + ".s3 = " + arg(q.code()) + ")");
       }
       return sql.append(")").toString();
     }
@@ -158,10 +158,10 @@ final class SearchSql {
       if (ref.id() == null) {
         return a + ".s3 = " + arg(ref.url());
       }
-      return ref.type() == null ? a + ".s1 = " + arg(ref.id()) : "(" + a + ".s1 = " + arg(ref.id()) + " AND " + a + ".s2 = " + arg(ref.type()) + ")";
+      return ref.type() == null ? s1Equals(a, ref.id()) : "(" + s1Equals(a, ref.id()) + " AND " + a + ".s2 = " + arg(ref.type()) + ")";
     }
     if (value instanceof Criteria.UriValue u) {
-      return a + ".s1 = " + arg(u.uri());
+      return s1Equals(a, u.uri());
     }
     throw new IllegalArgumentException("No SQL for " + value);
   }
@@ -187,9 +187,42 @@ final class SearchSql {
       return sort.name().equals("_lastUpdated") ? "r.last_updated" : "r.id";
     }
     String agg = sort.descending() ? "max" : "min";
-    String column = sort.param().type() == ParamType.DATE ? (sort.descending() ? "i.hi" : "i.lo") : "i.s1";
+    String column = sort.param().type() == ParamType.DATE ? (sort.descending() ? "i.hi" : "i.lo") : "coalesce(i.s1_full, i.s1)";
     return "(SELECT " + agg + "(" + column + ") FROM search_index i WHERE i.type = r.type AND i.id = r.id"
         + " AND i.param = " + arg(sort.param().name()) + ")";
+  }
+
+  /*
+   * s1, the indexed column, holds at most the first S1_CHARS characters (code points) of a value; s1_full the whole
+   * value when it is longer (db/V6__long_index_values.sql). A query value shorter than that is decided on s1 alone,
+   * in the index; a longer one is narrowed by its prefix in the index, then checked against the whole value.
+   */
+
+  /** Characters of a value kept in s1: the same number as in db/V6__long_index_values.sql. */
+  static final int S1_CHARS = 512;
+
+  private String s1Equals(String a, String value) {
+    if (value.length() < S1_CHARS || value.codePointCount(0, value.length()) < S1_CHARS) {
+      return a + ".s1 = " + arg(value);
+    }
+    return "(" + a + ".s1 = " + arg(prefix(value)) + " AND coalesce(" + a + ".s1_full, " + a + ".s1) = " + arg(value) + ")";
+  }
+
+  private String s1StartsWith(String a, String start) {
+    if (start.length() <= S1_CHARS || start.codePointCount(0, start.length()) <= S1_CHARS) {
+      return a + ".s1 LIKE " + arg(escapeLike(start) + "%");
+    }
+    return "(" + a + ".s1 = " + arg(prefix(start)) + " AND coalesce(" + a + ".s1_full, " + a + ".s1) LIKE "
+        + arg(escapeLike(start) + "%") + ")";
+  }
+
+  private String s1Contains(String a, String part) {
+    String pattern = arg("%" + escapeLike(part) + "%");
+    return "(" + a + ".s1 LIKE " + pattern + " OR " + a + ".s1_full LIKE " + pattern + ")";
+  }
+
+  private static String prefix(String value) {
+    return value.substring(0, value.offsetByCodePoints(0, S1_CHARS));
   }
 
   private String arg(Object value) {

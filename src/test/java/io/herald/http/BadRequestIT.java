@@ -103,7 +103,56 @@ class BadRequestIT {
             n -> post(n, "/Patient", json, "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"a\\u0000b\"}]}")),
         bad("search number out of range", 400, "out of range", n -> n.get("/Observation?value-quantity=1e9999999999")),
         bad("offset beyond paging", 400, "_offset", n -> n.get("/Patient?_offset=2147483640")),
-        bad("snapshot from the future", 400, "_snapshot", n -> n.get("/Patient?_snapshot=9223372036854775807")));
+        bad("snapshot from the future", 400, "_snapshot", n -> n.get("/Patient?_snapshot=9223372036854775807")),
+        bad("lone surrogate in a value", 400, "unpaired surrogate",
+            n -> post(n, "/Patient", json, "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"a\\udc00\"}]}")),
+        bad("lone surrogate in a key", 400, "the key",
+            n -> post(n, "/Patient", json, "{\"resourceType\":\"Patient\",\"\\ud800x\":1}")),
+        bad("NUL in a key", 400, "NUL", n -> post(n, "/Patient", json, "{\"resourceType\":\"Patient\",\"a\\u0000\":1}")),
+        bad("overlong UTF-8", 400, "not valid UTF-8", n -> postBytes(n, "/Patient",
+            bytes("{\"resourceType\":\"Patient\",\"id\":\"x\",\"gender\":\"", 0xc0, 0xaf, "\"}"))),
+        bad("CESU-8 surrogates", 400, "not valid UTF-8", n -> postBytes(n, "/Patient",
+            bytes("{\"resourceType\":\"Patient\",\"gender\":\"", 0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80, "\"}"))),
+        bad("invalid UTF-8 byte", 400, "not valid UTF-8", n -> postBytes(n, "/Patient",
+            bytes("{\"resourceType\":\"Patient\",\"gender\":\"", 0xff, "\"}"))),
+        bad("duplicate key", 400, "Duplicate field 'active'",
+            n -> post(n, "/Patient", json, "{\"resourceType\":\"Patient\",\"active\":true,\"active\":false}")),
+        bad("second resourceType", 400, "Duplicate field 'resourceType'",
+            n -> post(n, "/Patient", json, "{\"resourceType\":\"Patient\",\"resourceType\":\"Observation\"}")),
+        bad("malformed form encoding", 400, "percent-encoding", n -> post(n, "/Patient/_search",
+            "application/x-www-form-urlencoded", "name=%ZZ")),
+        bad("form encoding of bytes that are not UTF-8", 400, "not UTF-8", n -> post(n, "/Patient/_search",
+            "application/x-www-form-urlencoded", "name=%C0%AF")),
+        bad("NUL in a search value", 400, "NUL", n -> n.get("/Patient?name=%00")),
+        bad("wrong method on metadata", 405, "takes GET", n -> post(n, "/metadata", json, "{}")),
+        bad("PUT on type history", 405, "takes GET", n -> put(n, "/Patient/_history", "{}")),
+        bad("GET on _search", 405, "takes POST", n -> n.get("/Patient/_search")),
+                bad("nesting deeper than a resource may", 400, "nests deeper than 100",
+            n -> post(n, "/Patient", json, nested(101))),
+        bad("nesting at the parser's limit", 400, "nests deeper than 100",
+            n -> post(n, "/Patient", json, nested(999))));
+  }
+
+  /** A Patient whose JSON nests {@code depth} levels deep (the resource object is level 1). */
+  static String nested(int depth) {
+    return "{\"resourceType\":\"Patient\",\"extension\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
+  }
+
+  private static byte[] bytes(Object... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (Object part : parts) {
+      if (part instanceof String text) {
+        out.writeBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } else {
+        out.write((Integer) part);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static Reply postBytes(HeraldNode n, String path, byte[] body) {
+    return n.send(HttpRequest.newBuilder(n.uri(path)).header("Content-Type", "application/fhir+json")
+        .POST(BodyPublishers.ofByteArray(body)));
   }
 
   private static Arguments bad(String name, int status, String diagnostics, Function<HeraldNode, Reply> request) {

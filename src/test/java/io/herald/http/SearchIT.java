@@ -46,6 +46,77 @@ class SearchIT {
   }
 
   @Test
+  void longValuesOfEveryIndexedKindAreStoredAndFoundExactly() {
+    String tail = "ü😀".repeat(700);                        // multi-byte and astral: 2,100 code points, 4,200 UTF-16 units
+    String family = "Long" + tail + "Zebra";
+    String code = "c".repeat(3000);
+    String url = "http://example.org/" + "p".repeat(3000);
+    String patient = new JsonObject().put("resourceType", "Patient").put("id", "long1")
+        .put("meta", new JsonObject().put("tag", new JsonArray().add(new JsonObject().put("system", "http://t").put("code", code)))
+            .put("profile", new JsonArray().add(url)))
+        .put("name", new JsonArray().add(new JsonObject().put("family", family)))
+        .put("identifier", new JsonArray().add(new JsonObject().put("system", "http://id").put("value", code)))
+        .put("managingOrganization", new JsonObject().put("reference", "Organization/" + "o".repeat(60))).encode();
+    Reply created = node.put("/Patient/long1", patient);
+    assertEquals(201, created.status, created::toString);
+    node.put("/Patient/long2", new JsonObject().put("resourceType", "Patient").put("id", "long2")   // same first 512 characters
+        .put("name", new JsonArray().add(new JsonObject().put("family", "Long" + tail + "Zebrx")))
+        .put("identifier", new JsonArray().add(new JsonObject().put("system", "http://id").put("value", code + "d"))).encode());
+
+    assertEquals(List.of("long1"), searchByForm("family:exact=" + enc(family)));
+    assertEquals(List.of("long1"), searchByForm("family=" + enc(family)));
+    assertEquals(List.of("long1", "long2"), searchByForm("family=" + enc(family.substring(0, family.offsetByCodePoints(0, 1000)))));
+    assertEquals(List.of("long1"), searchByForm("family:contains=" + enc("ZEBRA")));
+    assertEquals(List.of("long1"), searchByForm("identifier=" + enc("http://id|" + code)));
+    assertEquals(List.of("long2"), searchByForm("identifier=" + enc(code + "d")));
+    assertEquals(List.of("long1"), searchByForm("_tag=" + enc(code)));
+    assertEquals(List.of("long1"), searchByForm("_profile=" + enc(url)));
+    assertEquals(List.of(), searchByForm("_profile=" + enc(url + "x")));
+    assertEquals(List.of("long1", "long2"), searchByForm("_id=long1,long2&_sort=-family"));
+  }
+
+  private static List<String> searchByForm(String form) {
+    Reply reply = node.send(java.net.http.HttpRequest.newBuilder(node.uri("/Patient/_search"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)));
+    assertEquals(200, reply.status, reply::toString);
+    List<String> found = ids(reply.json());
+    found.sort(null);
+    return found;
+  }
+
+  private static String enc(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void postSearchFindsWhatGetFindsWithTheSamePages() {
+    for (int i = 0; i < 5; i++) {
+      node.put("/Practitioner/pf" + i, "{\"resourceType\":\"Practitioner\",\"id\":\"pf" + i + "\",\"name\":[{\"family\":\"Formed\"}]}");
+    }
+    List<String> byGet = new ArrayList<>();
+    String next = node.base + "/Practitioner?family=Formed&_count=2";
+    while (next != null) {
+      JsonObject page = node.get(next).json();
+      byGet.addAll(ids(page));
+      next = link(page, "next");
+    }
+    Reply first = node.send(java.net.http.HttpRequest.newBuilder(node.uri("/Practitioner/_search?_count=2"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("family=Formed")));
+    assertEquals(200, first.status, first::toString);
+    List<String> byPost = new ArrayList<>(ids(first.json()));
+    next = link(first.json(), "next");
+    while (next != null) {
+      JsonObject page = node.get(next).json();
+      byPost.addAll(ids(page));
+      next = link(page, "next");
+    }
+    assertEquals(List.of("pf0", "pf1", "pf2", "pf3", "pf4"), byGet);
+    assertEquals(byGet, byPost);
+  }
+
+  @Test
   void acceptsAnUnencodedBarAsCurlSendsIt() throws Exception {
     node.put("/DataSample/ds9", "{\"resourceType\":\"DataSample\",\"id\":\"ds9\",\"labels\":[{\"type\":\"RAW\",\"code\":\"BAR\"}]}");
     try (java.net.Socket socket = new java.net.Socket("localhost", node.uri("/").getPort())) {
