@@ -18,6 +18,8 @@ public final class Failures {
   public static final int STORE_ERROR = 5;
   /** The request is understood but not allowed in the resource's state (e.g. $poll on a subscription that is off). */
   public static final int FORBIDDEN = 6;
+  /** The database is out of reach or refusing work for now (connection refused or lost, shutting down); try again. */
+  public static final int UNAVAILABLE = 7;
 
   private Failures() {
   }

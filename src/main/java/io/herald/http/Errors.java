@@ -18,6 +18,8 @@ import java.util.logging.Logger;
 final class Errors {
 
   private static final Logger LOG = Logger.getLogger(Errors.class.getName());
+  /** What a 503 asks a client to wait before trying again. */
+  static final int RETRY_AFTER_SECONDS = 2;
 
   private Errors() {
   }
@@ -59,10 +61,11 @@ final class Errors {
         case Failures.GONE -> respond(ctx, 410, "deleted", reply.getMessage());
         case Failures.PRECONDITION_FAILED -> respond(ctx, 412, "conflict", reply.getMessage());
         case Failures.FORBIDDEN -> respond(ctx, 403, "forbidden", reply.getMessage());
+        case Failures.UNAVAILABLE -> unavailable(ctx, reply.getMessage());
         default -> respond(ctx, 500, "exception", reply.getMessage());
       }
     } else if (failure instanceof ReplyException reply) {
-      respond(ctx, 503, "transient", "The store did not answer (" + reply.failureType() + "): " + reply.getMessage());
+      unavailable(ctx, "The store did not answer (" + reply.failureType() + "): " + reply.getMessage());
     } else {
       LOG.log(Level.SEVERE, "Unexpected failure on " + ctx.request().method() + " " + ctx.request().uri(), failure);
       respond(ctx, 500, "exception", "Internal error: " + failure);
@@ -106,6 +109,14 @@ final class Errors {
       Responses.outcome(response, 400, "invalid", "The request is not valid HTTP: "
           + (cause == null ? "malformed" : cause.getMessage()));
     }
+  }
+
+  /** 503 with {@code Retry-After}: nothing was done, and the same request may succeed in a moment. */
+  private static void unavailable(RoutingContext ctx, String diagnostics) {
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    }
+    respond(ctx, 503, "transient", diagnostics);
   }
 
   /** A method the route does not take: 405 with {@code Allow}. */

@@ -22,6 +22,7 @@ final class FhirRequests {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   /** The deepest a resource may nest (the resource object is level 1). */
   static final int MAX_DEPTH = 100;
+  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
   private static final Pattern ETAG = Pattern.compile("(W/)?\"(\\d{1,18})\"|(\\d{1,18})");
 
   private FhirRequests() {
@@ -46,13 +47,8 @@ final class FhirRequests {
 
   static long versionId(RoutingContext ctx) {
     String vid = ctx.pathParam("vid");
-    try {
-      long v = Long.parseLong(vid);
-      if (v > 0) {
-        return v;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
+    if (VERSION.matcher(vid).matches()) {
+      return Long.parseLong(vid);
     }
     throw Errors.invalid("'" + vid + "' is not a version id: version ids are positive whole numbers");
   }

@@ -102,6 +102,11 @@ public final class StoreVerticle extends VerticleBase {
         message.fail(failure.code, failure.getMessage());
       } else if (done.cause() instanceof CriteriaException invalid) {
         message.fail(Failures.INVALID, invalid.getMessage());
+      } else if (Outage.is(done.cause())) {
+        LOG.log(Level.WARNING, "Store operation on " + message.address() + " failed: the database is out of reach: "
+            + done.cause());
+        message.fail(Failures.UNAVAILABLE, "The database is out of reach for now (" + done.cause().getMessage()
+            + "); try again");
       } else {
         LOG.log(Level.SEVERE, "Store operation on " + message.address() + " failed", done.cause());
         message.fail(Failures.STORE_ERROR, "The store could not complete the request: " + done.cause().getMessage());

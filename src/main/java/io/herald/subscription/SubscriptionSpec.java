@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -35,6 +36,10 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
       "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-channel-type";
   /** The code system of Herald's own channel types (in that extension's valueCoding): {@code poll}. */
   public static final String CHANNEL_TYPE_SYSTEM = "http://herald.io/fhir/CodeSystem/channel-type";
+
+  /** Headers a channel may not set: Herald frames each request itself. */
+  private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection",
+      "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
 
   public static final Set<String> STATUSES = Set.of("requested", "active", "off", "error");
   private static final Pattern HEADER = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+):\\s*(.*)");
@@ -73,6 +78,12 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
     if (!(criteriaText instanceof String text) || text.isBlank()) {
       throw new SubscriptionException("criteria is required: a search expression such as Patient?name=smith");
     }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < 0x20 || text.charAt(i) == 0x7f) {
+        throw new SubscriptionException("criteria must be one line of text; it has a control character (U+"
+            + String.format("%04X", (int) text.charAt(i)) + ") at position " + i);
+      }
+    }
     if (!text.matches("[A-Z][A-Za-z0-9]{0,63}(\\?.*)?")) {
       throw new SubscriptionException("criteria '" + text + "' does not start with a resource type (Type?param=value)");
     }
@@ -105,6 +116,10 @@ public record SubscriptionSpec(String id, String status, Criteria criteria, Chan
         var m = h instanceof String s ? HEADER.matcher(s) : null;
         if (m == null || !m.matches() || m.group(2).contains("\r") || m.group(2).contains("\n")) {
           throw new SubscriptionException("channel.header entry " + describe(h) + " is not \"Name: value\"");
+        }
+        if (RESERVED_HEADERS.contains(m.group(1).toLowerCase(Locale.ROOT)) || m.group(1).toLowerCase(Locale.ROOT).startsWith("x-herald-")) {
+          throw new SubscriptionException("channel.header '" + m.group(1) + "' cannot be set: Herald frames each request "
+              + "itself (Host, Content-Length, Transfer-Encoding, Connection and other hop-by-hop headers, X-Herald-*)");
         }
         headers.add(new String[] {m.group(1), m.group(2).strip()});
       }

@@ -108,6 +108,14 @@ class MatchIT {
           + "\"channel\":{\"type\":\"rest-hook\",\"_type\":{\"extension\":[{\"url\":\"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-channel-type\",\"valueCoding\":{\"display\":\"poll\"}}]}}}", "needs a valueCoding with a code");
       assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient\","
           + "\"channel\":{\"type\":\"rest-hook\",\"_type\":\"poll\"}}", "channel._type");
+      for (String header : List.of("Transfer-Encoding: chunked", "Host: elsewhere", "Content-Length: 5", "connection: close",
+          "X-Herald-Event-Number: 1")) {
+        assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient\","
+            + "\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"http://localhost:9/hook\",\"header\":[\"" + header + "\"]}}",
+            "cannot be set");
+      }
+      assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient?name=a\\nb\","
+          + "\"channel\":{\"type\":\"poll\"}}", "control character (U+000A) at position 14");
       assertEquals(0, node.count("resource"), "nothing written");
     }
   }
