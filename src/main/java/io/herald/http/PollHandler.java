@@ -36,6 +36,8 @@ final class PollHandler {
   private final int maxTimeoutSeconds;
   private final int maxCount;
   private final Map<String, List<Promise<Void>>> waiting = new HashMap<>();
+  /** Reads of the store under way, by subscription, then by {@code from/count}. */
+  private final Map<String, Map<String, Future<JsonObject>>> reads = new HashMap<>();
   private boolean closing;
 
   PollHandler(StoreClient store, Vertx vertx, int maxTimeoutSeconds, int maxCount) {
@@ -47,6 +49,7 @@ final class PollHandler {
 
   /** The matcher committed a notification for {@code subscription}: wake its waiting polls. */
   void notified(String subscription) {
+    reads.remove(subscription);   // a read begun before this notification may miss it: the woken start a new one
     List<Promise<Void>> woken = waiting.remove(subscription);
     if (woken != null) {
       woken.forEach(Promise::tryComplete);
@@ -79,8 +82,7 @@ final class PollHandler {
   private Future<?> attempt(RoutingContext ctx, String id, Long from, int count, long deadline) {
     Promise<Void> wake = Promise.promise();   // registered before the query: no notification slips between
     waiting.computeIfAbsent(id, k -> new ArrayList<>()).add(wake);
-    JsonObject command = new JsonObject().put("subscription", id).put("from", from).put("count", count);
-    return store.request(Addresses.STORE_POLL, command)
+    return read(id, from, count)
         .onComplete(done -> forget(id, wake))
         .map(reply -> {
           long left = deadline - System.currentTimeMillis();
@@ -103,6 +105,29 @@ final class PollHandler {
           });
           return reply;
         });
+  }
+
+  /**
+   * The subscription's notifications after {@code from}: one read of the store shared by every poll that asks the
+   * same while it is under way (a thousand waiters woken by one notification make one read, not a thousand).
+   */
+  private Future<JsonObject> read(String id, Long from, int count) {
+    Map<String, Future<JsonObject>> ofSubscription = reads.computeIfAbsent(id, k -> new HashMap<>());
+    String key = from + "/" + count;
+    Future<JsonObject> read = ofSubscription.get(key);
+    if (read == null) {
+      JsonObject command = new JsonObject().put("subscription", id).put("from", from).put("count", count);
+      Future<JsonObject> started = store.request(Addresses.STORE_POLL, command);
+      ofSubscription.put(key, started);
+      started.onComplete(done -> {
+        Map<String, Future<JsonObject>> current = reads.get(id);
+        if (current != null && current.remove(key, started) && current.isEmpty()) {
+          reads.remove(id);
+        }
+      });
+      read = started;
+    }
+    return read;
   }
 
   private void forget(String id, Promise<Void> wake) {

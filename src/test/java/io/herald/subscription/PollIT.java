@@ -1,5 +1,6 @@
 package io.herald.subscription;
 
+import io.herald.bus.Addresses;
 import io.herald.testing.BundleLinks;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Reply;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.herald.testing.BundleLinks.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -141,8 +143,16 @@ class PollIT {
     String early = polls.stream().filter(CompletableFuture::isDone).findFirst()
         .map(p -> p.handle((r, e) -> e != null ? e.toString() : r.statusCode() + " " + r.body()).join()).orElse("");
     assertEquals(0, polls.stream().filter(CompletableFuture::isDone).count(), "all wait; one answered early: " + early);
+    AtomicInteger reads = new AtomicInteger();
+    node.vertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (delivery.message().address().equals(Addresses.STORE_POLL)) {
+        reads.incrementAndGet();
+      }
+      delivery.next();
+    });
     String id = node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Crowd\"}]}").json().getString("id");
     CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    assertTrue(reads.get() <= 4, "the waiters woken by one notification share their reads: " + reads.get() + " reads of the store");
     for (CompletableFuture<HttpResponse<String>> poll : polls) {
       HttpResponse<String> response = poll.get();
       assertEquals(200, response.statusCode(), response::body);
