@@ -29,8 +29,11 @@ final class HeraldProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts Herald with {@code jvmOptions} (space-separated, may be blank) on {@code pgUri}. */
-  static HeraldProcess start(String pgUri, String jvmOptions) throws IOException, InterruptedException {
+  /**
+   * Starts Herald with {@code jvmOptions} (space-separated, may be blank) on {@code pgUri}, from {@code jar} (blank:
+   * this benchmark's own classes; another build's jar to compare builds in one run).
+   */
+  static HeraldProcess start(String pgUri, String jvmOptions, String jar) throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -41,7 +44,7 @@ final class HeraldProcess implements AutoCloseable {
     if (!jvmOptions.isBlank()) {
       command.addAll(List.of(jvmOptions.trim().split("\\s+")));
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.herald.Main"));
+    command.addAll(List.of("-cp", jar.isBlank() ? System.getProperty("java.class.path") : jar, "io.herald.Main"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("HERALD_PG_URI", pgUri);
     builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));

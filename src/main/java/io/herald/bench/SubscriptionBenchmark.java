@@ -14,6 +14,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import org.HdrHistogram.Histogram;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,11 +28,13 @@ import java.util.stream.IntStream;
  *       change; time from each create to its receipts at the webhook receiver;</li>
  *   <li>throughput: creates/s with no active subscription, with 10,000 of which one matches each
  *       change, and with 10 that each match every change, in alternating rounds, all delivered;</li>
- *   <li>$poll wake-up: time from a matching create's response to the waiting poller's answer.</li>
+ *   <li>$poll wake-up: time from a matching create's response to the waiting poller's answer; then the same with
+ *   {@code --crowd} pollers waiting on one subscription at once (one connection each), over 5 rounds.</li>
  * </ol>
  * <pre>java -cp target/herald.jar io.herald.bench.SubscriptionBenchmark [--rate 500] [--seconds 30] [--warmup 45]
- *     [--rounds 3] [--round-seconds 10] [--concurrency 32] [--subscriptions 10000] [--polls 200]
- *     [--phases latency,throughput,poll] [--timeline true] [--herald-jvm "-Xmx1g ..."]</pre>
+ *     [--rounds 3] [--round-seconds 10] [--concurrency 32] [--subscriptions 10000] [--polls 200] [--crowd 1000]
+ *     [--phases latency,throughput,poll] [--timeline true] [--herald-jvm "-Xmx1g ..."]
+ *     [--herald-jar other/herald.jar]  (run another build's Herald against this benchmark)</pre>
  */
 public final class SubscriptionBenchmark {
 
@@ -50,13 +53,13 @@ public final class SubscriptionBenchmark {
   public static void main(String[] args) throws Exception {
     io.herald.Main.configureLogging();
     Map<String, String> o = Args.parse(args, Args.defaults("rate", "500", "seconds", "30", "warmup", "45", "rounds", "3",
-        "round-seconds", "10", "concurrency", "32", "subscriptions", "10000", "polls", "200",
-        "phases", "latency,throughput,poll", "timeline", "false", "herald-jvm", ""));
+        "round-seconds", "10", "concurrency", "32", "subscriptions", "10000", "polls", "200", "crowd", "1000",
+        "phases", "latency,throughput,poll", "timeline", "false", "herald-jvm", "", "herald-jar", ""));
     List<String> phases = List.of(o.get("phases").split(","));
     try (BenchDatabase database = BenchDatabase.open("herald-subscription-bench")) {
       JsonObject config = Config.load(System.getenv());
       StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(database.uri);
-      HeraldProcess herald = HeraldProcess.start(database.uri, o.get("herald-jvm"));
+      HeraldProcess herald = HeraldProcess.start(database.uri, o.get("herald-jvm"), o.get("herald-jar"));
       Vertx client = Vertx.vertx();
       int concurrency = Integer.parseInt(o.get("concurrency"));
       Pool pool = PgBuilder.pool().connectingTo(StoreVerticle.connectOptions(database.uri)).using(client).build();
@@ -74,6 +77,9 @@ public final class SubscriptionBenchmark {
       }
       if (phases.contains("poll")) {
         bench.pollWakeUp(Integer.parseInt(o.get("polls")));
+        LoadGenerator crowd = new LoadGenerator(client, herald.port, Integer.parseInt(o.get("crowd")) + 10);
+        bench.pollCrowd(crowd, Integer.parseInt(o.get("crowd")), 5);
+        crowd.close().await();
       }
       pool.close().await();
       bench.load.close().await();
@@ -204,6 +210,36 @@ public final class SubscriptionBenchmark {
     }
     System.out.printf("$poll wake-up, commit to the waiting poller's answer: p50 %.2f ms, p99 %.2f ms (%d polls; target p50 < 10 ms)%n",
         ms(wake, 50), ms(wake, 99), wake.getTotalCount());
+  }
+
+  /** {@code waiters} polls waiting on one subscription, one matching create: from its response to each poll's answer. */
+  private void pollCrowd(LoadGenerator crowd, int waiters, int rounds) {
+    Histogram wake = new Histogram(60_000_000L, 3);
+    String observation = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"code\":\"poll\"}]}}";
+    for (int round = 0; round < rounds + 1; round++) {
+      long from = LoadGenerator.version(load.request(HttpMethod.POST, "/fhir/Observation", "{\"resourceType\":\"Observation\"}").await());
+      List<Future<JsonObject>> polls = new ArrayList<>();
+      for (int i = 0; i < waiters; i++) {
+        polls.add(crowd.request(HttpMethod.GET, "/fhir/Subscription/poller/$poll?from=" + from + "&timeout=30", null));
+      }
+      try {
+        Thread.sleep(2000);   // every poll has arrived and waits
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      List<Long> answered = java.util.Collections.synchronizedList(new ArrayList<>());
+      polls.forEach(p -> p.onSuccess(r -> answered.add(System.nanoTime())));
+      load.request(HttpMethod.POST, "/fhir/Observation", observation).await();
+      long committed = System.nanoTime();
+      Future.all(polls).await();
+      if (round > 0) {   // the first round warms up
+        answered.forEach(at -> wake.recordValue(Math.max(1, (at - committed) / 1000)));
+      }
+    }
+    System.out.printf("$poll wake-up of %d pollers waiting on one subscription, commit to each answer: p50 %.2f ms, "
+        + "p99 %.2f ms, max %.2f ms (%d answers over %d rounds)%n", waiters, ms(wake, 50), ms(wake, 99),
+        wake.getMaxValue() / 1000.0, wake.getTotalCount(), rounds);
   }
 
   /** Sets the 10 subscriptions to {@code criteria Patient?family=name} to a status, and waits until the matcher has them. */

@@ -7,50 +7,74 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Closes a connection whose next request head is not complete within the timeout: counted from
- * the connection's opening, then from the end of each response (so a client sending headers a byte
- * at a time, or holding an idle keep-alive connection, does not hold it forever). A request in
- * flight is never cut. One per HTTP verticle, confined to its event loop.
+ * Closes a connection that holds the server without a request in flight: its first request head must be
+ * complete within {@code headerMillis} of its opening (a client sending headers a byte at a time does not
+ * hold it forever), and between requests it may idle {@code idleMillis}. A request in flight is never cut.
+ * One per HTTP verticle, confined to its event loop.
  */
 final class HeaderTimeout {
 
   private final Vertx vertx;
-  private final long millis;
-  private final Map<HttpConnection, Long> timers = new HashMap<>();
+  private final long headerMillis;
+  private final long idleMillis;
+  private final Map<HttpConnection, State> connections = new HashMap<>();
 
-  HeaderTimeout(Vertx vertx, long millis) {
+  private static final class State {
+    long timer = -1;
+    int inFlight;
+  }
+
+  HeaderTimeout(Vertx vertx, long headerMillis, long idleMillis) {
     this.vertx = vertx;
-    this.millis = millis;
+    this.headerMillis = headerMillis;
+    this.idleMillis = idleMillis;
   }
 
   /** A connection opened: its first request head is due. */
   void opened(HttpConnection connection) {
-    connection.closeHandler(closed -> cancel(connection));
-    arm(connection);
+    State state = new State();
+    connections.put(connection, state);
+    connection.closeHandler(closed -> {
+      State gone = connections.remove(connection);
+      if (gone != null && gone.timer >= 0) {
+        vertx.cancelTimer(gone.timer);
+      }
+    });
+    arm(connection, state, headerMillis);
   }
 
   /** A request head arrived on the connection: nothing is due while it is answered. */
   void requestArrived(HttpConnection connection) {
-    cancel(connection);
+    State state = connections.get(connection);
+    if (state != null) {
+      state.inFlight++;
+      cancel(state);
+    }
   }
 
-  /** A response ended: the connection's next request head is due. */
+  /** A response ended: when none is left in flight, the connection may idle until the next request. */
   void responseEnded(HttpConnection connection) {
-    arm(connection);
+    State state = connections.get(connection);
+    if (state != null && --state.inFlight <= 0) {
+      state.inFlight = 0;
+      arm(connection, state, idleMillis);
+    }
   }
 
-  private void arm(HttpConnection connection) {
-    cancel(connection);
-    timers.put(connection, vertx.setTimer(millis, t -> {
-      timers.remove(connection);
-      connection.close();
-    }));
+  private void arm(HttpConnection connection, State state, long millis) {
+    cancel(state);
+    state.timer = vertx.setTimer(millis, t -> {
+      state.timer = -1;
+      if (state.inFlight == 0) {
+        connection.close();
+      }
+    });
   }
 
-  private void cancel(HttpConnection connection) {
-    Long timer = timers.remove(connection);
-    if (timer != null) {
-      vertx.cancelTimer(timer);
+  private void cancel(State state) {
+    if (state.timer >= 0) {
+      vertx.cancelTimer(state.timer);
+      state.timer = -1;
     }
   }
 }

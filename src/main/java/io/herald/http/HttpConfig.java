@@ -9,11 +9,11 @@ import io.vertx.core.json.JsonObject;
  * @param bodyLimitBytes          larger request bodies get 413
  * @param shutdownTimeoutSeconds  how long in-flight requests may take to finish on shutdown
  * @param maxPollSeconds          the longest {@code $poll} timeout a client may ask for
- * @param headerTimeoutSeconds    a connection whose next request head is not complete this long after it opened
- *                                or after its previous response is closed
+ * @param headerTimeoutSeconds    a connection whose first request head is not complete this long after it opened is closed
+ * @param keepAliveSeconds        a connection idle this long between requests is closed
  */
 public record HttpConfig(String host, int port, int instances, long bodyLimitBytes, int shutdownTimeoutSeconds,
-                         int maxPollSeconds, int headerTimeoutSeconds) {
+                         int maxPollSeconds, int headerTimeoutSeconds, int keepAliveSeconds) {
 
   public static HttpConfig from(JsonObject http) {
     return new HttpConfig(http.getString("host", "0.0.0.0"),
@@ -22,11 +22,12 @@ public record HttpConfig(String host, int port, int instances, long bodyLimitByt
         Config.integer(http, "bodyLimitBytes", 1, Integer.MAX_VALUE),
         Config.integer(http, "shutdownTimeoutSeconds", 0, 3600),
         Config.integer(http, "maxPollSeconds", 1, 3600),
-        Config.integer(http, "headerTimeoutSeconds", 1, 3600));
+        Config.integer(http, "headerTimeoutSeconds", 1, 3600),
+        Config.integer(http, "keepAliveSeconds", 1, 3600));
   }
 
   public HttpConfig withPort(int newPort) {
     return new HttpConfig(host, newPort, instances, bodyLimitBytes, shutdownTimeoutSeconds, maxPollSeconds,
-        headerTimeoutSeconds);
+        headerTimeoutSeconds, keepAliveSeconds);
   }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
 
   private static final String[] FHIR_JSON = {"application/fhir+json", "application/json", "application/json+fhir"};
-  private static final String[] FORM = {"application/x-www-form-urlencoded"};
+  private static final String FORM = "application/x-www-form-urlencoded";
 
   private final HttpConfig config;
   private final Registry registry;
@@ -51,10 +51,11 @@ public final class HttpVerticle extends VerticleBase {
     JsonObject capabilities = CapabilityStatements.of(Herald.VERSION,
         OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
-    HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerTimeoutSeconds() * 1000L);
+    HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerTimeoutSeconds() * 1000L,
+        config.keepAliveSeconds() * 1000L);
 
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {   // the next request head on this connection is due once this response ends
+    router.route().handler(ctx -> {   // the connection may idle, or wait for its next request, once this response ends
       HttpConnection connection = ctx.request().connection();
       ctx.addEndHandler(ended -> headerTimeout.responseEnded(connection));
       ctx.next();
@@ -63,7 +64,7 @@ public final class HttpVerticle extends VerticleBase {
     only(router, "/fhir/metadata", "GET, HEAD");
     get(router, "/fhir/_history").handler(history::system);
     only(router, "/fhir/_history", "GET, HEAD");
-    withBody(router.post("/fhir/:type/_search"), body, FORM).handler(search::searchPost);
+    router.post("/fhir/:type/_search").consumes(FORM).handler(ctx -> search.searchPost(ctx, config.bodyLimitBytes()));
     only(router, "/fhir/:type/_search", "POST");
     get(router, "/fhir/:type/_history").handler(history::type);
     only(router, "/fhir/:type/_history", "GET, HEAD");
@@ -91,7 +92,9 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
-            .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, config.bodyLimitBytes())))
+            // No HTTP/2 over cleartext: detecting its preface defers a connection's start until bytes arrive, which would
+            // hide a connection that sends nothing (or a head a byte at a time) from the header timeout.
+            .setHttp2ClearTextEnabled(false))
         .invalidRequestHandler(Errors::invalidRequest)
         .connectionHandler(headerTimeout::opened)
         .requestHandler(new RequestGuard(request -> {

@@ -5,6 +5,8 @@ import io.herald.fhir.Bundles;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -28,19 +30,49 @@ final class SearchHandler {
     StoreClient.handle(ctx, () -> search(ctx, ctx.queryParams()));
   }
 
-  /** The form body's parameters and the query's, as one search; its links are GET links of the same search. */
-  void searchPost(RoutingContext ctx) {
-    StoreClient.handle(ctx, () -> {
-      String form = ctx.body().asString("UTF-8");
-      String problem = RequestGuard.decodes("form body", form == null ? "" : form, true);
-      if (problem != null) {
-        throw Errors.invalid(problem);
+  /**
+   * The form body's parameters and the query's, as one search; its links are GET links of the same search. The
+   * body is read here, not by Vert.x's form decoder (which fails on a parameter without a name): at most
+   * {@code limit} bytes of printable ASCII, its percent-encoding that of UTF-8.
+   */
+  void searchPost(RoutingContext ctx, long limit) {
+    HttpServerRequest request = ctx.request();
+    Buffer body = Buffer.buffer();
+    request.handler(chunk -> {
+      if (body.length() + chunk.length() > limit) {
+        request.handler(null);
+        ctx.response().putHeader("Connection", "close");
+        ctx.fail(413);
+      } else {
+        body.appendBuffer(chunk);
       }
-      MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(ctx.queryParams());
-      new QueryStringDecoder(form == null ? "" : form, StandardCharsets.UTF_8, false).parameters()
-          .forEach((name, values) -> params.add(name, values));
-      return search(ctx, params);
     });
+    request.endHandler(end -> {
+      if (!ctx.failed()) {
+        StoreClient.handle(ctx, () -> search(ctx, formParameters(ctx, body)));
+      }
+    });
+    request.resume();
+  }
+
+  private static MultiMap formParameters(RoutingContext ctx, Buffer body) {
+    String form = body.toString(StandardCharsets.ISO_8859_1);
+    for (int i = 0; i < form.length(); i++) {
+      if (form.charAt(i) < 0x20 || form.charAt(i) > 0x7e) {
+        throw Errors.invalid("The form body has a byte that must be percent-encoded (position " + i + ")");
+      }
+    }
+    String problem = RequestGuard.decodes("form body", form, true);
+    if (problem != null) {
+      throw Errors.invalid(problem);
+    }
+    MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(ctx.queryParams());
+    new QueryStringDecoder(form, StandardCharsets.UTF_8, false).parameters().forEach((name, values) -> {
+      if (!name.isEmpty()) {   // as a query string's nameless parameter is passed over
+        params.add(name, values);
+      }
+    });
+    return params;
   }
 
   private Future<?> search(RoutingContext ctx, MultiMap params) {

@@ -1,6 +1,5 @@
 package io.herald.store;
 
-import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -24,8 +23,7 @@ final class Outage {
         return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0");
       }
       if (t instanceof ClosedConnectionException || t instanceof IOException || t instanceof TimeoutException
-          || t instanceof io.netty.channel.ConnectTimeoutException
-          || t instanceof VertxException && t.getMessage() != null && t.getMessage().contains("Connection")) {
+          || t instanceof io.netty.channel.ConnectTimeoutException) {
         return true;
       }
     }
