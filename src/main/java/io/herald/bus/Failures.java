@@ -18,8 +18,10 @@ public final class Failures {
   public static final int STORE_ERROR = 5;
   /** The request is understood but not allowed in the resource's state (e.g. $poll on a subscription that is off). */
   public static final int FORBIDDEN = 6;
-  /** The database is out of reach or refusing work for now (connection refused or lost, shutting down); try again. */
+  /** The database is out of reach or refusing work for now (connection refused, shutting down); nothing was done. */
   public static final int UNAVAILABLE = 7;
+  /** The connection to the database broke while a write was under way: it may or may not have been made. */
+  public static final int OUTCOME_UNKNOWN = 8;
 
   private Failures() {
   }

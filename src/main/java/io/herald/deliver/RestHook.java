@@ -25,6 +25,14 @@ final class RestHook {
 
   /** Succeeds when the endpoint acknowledged with a 2xx; fails with why not. */
   Future<Void> send(String subscription, SubscriptionSpec spec, Notification n) {
+    try {
+      return request(subscription, spec, n);
+    } catch (RuntimeException e) {   // a request the client would not even build is a failed attempt, never a stuck worker
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<Void> request(String subscription, SubscriptionSpec spec, Notification n) {
     String endpoint = spec.endpoint().endsWith("/") ? spec.endpoint().substring(0, spec.endpoint().length() - 1) : spec.endpoint();
     HttpMethod method;
     String url;

@@ -62,6 +62,7 @@ final class Errors {
         case Failures.PRECONDITION_FAILED -> respond(ctx, 412, "conflict", reply.getMessage());
         case Failures.FORBIDDEN -> respond(ctx, 403, "forbidden", reply.getMessage());
         case Failures.UNAVAILABLE -> unavailable(ctx, reply.getMessage());
+        case Failures.OUTCOME_UNKNOWN -> respond(ctx, 504, "timeout", reply.getMessage());
         default -> respond(ctx, 500, "exception", reply.getMessage());
       }
     } else if (failure instanceof ReplyException reply) {
@@ -98,7 +99,7 @@ final class Errors {
    */
   static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
-    HttpServerResponse response = request.response().putHeader("Connection", "close");
+    HttpServerResponse response = request.response().endHandler(ended -> request.connection().close());
     if (cause instanceof TooLongHttpLineException) {
       Responses.outcome(response, 414, "too-long", "The request line is longer than the limit of "
           + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes; send long searches as POST [type]/_search");

@@ -2,6 +2,7 @@ package io.herald.http;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -9,8 +10,9 @@ import java.util.Map;
 /**
  * Closes a connection that holds the server without a request in flight: its first request head must be
  * complete within {@code headerMillis} of its opening (a client sending headers a byte at a time does not
- * hold it forever), and between requests it may idle {@code idleMillis}. A request in flight is never cut.
- * One per HTTP verticle, confined to its event loop.
+ * hold it forever), and once its latest response has ended it may idle {@code idleMillis} to
+ * {@code 2 × idleMillis} before it is closed. A request in flight is never cut. The timer is looked at every
+ * {@code idleMillis}, not set per request. One per HTTP verticle, confined to its event loop.
  */
 final class HeaderTimeout {
 
@@ -21,7 +23,8 @@ final class HeaderTimeout {
 
   private static final class State {
     long timer = -1;
-    int inFlight;
+    HttpServerRequest latest;    // null until the first request head arrives
+    boolean endedAtLastLook;     // the latest response had ended when the timer last fired
   }
 
   HeaderTimeout(Vertx vertx, long headerMillis, long idleMillis) {
@@ -36,45 +39,35 @@ final class HeaderTimeout {
     connections.put(connection, state);
     connection.closeHandler(closed -> {
       State gone = connections.remove(connection);
-      if (gone != null && gone.timer >= 0) {
+      if (gone != null) {
         vertx.cancelTimer(gone.timer);
       }
     });
-    arm(connection, state, headerMillis);
+    state.timer = vertx.setTimer(headerMillis, t -> look(connection, state));
   }
 
-  /** A request head arrived on the connection: nothing is due while it is answered. */
-  void requestArrived(HttpConnection connection) {
-    State state = connections.get(connection);
-    if (state != null) {
-      state.inFlight++;
-      cancel(state);
+  /** A request head arrived on the connection. */
+  void requestArrived(HttpServerRequest request) {
+    State state = connections.get(request.connection());
+    if (state == null) {
+      return;
     }
-  }
-
-  /** A response ended: when none is left in flight, the connection may idle until the next request. */
-  void responseEnded(HttpConnection connection) {
-    State state = connections.get(connection);
-    if (state != null && --state.inFlight <= 0) {
-      state.inFlight = 0;
-      arm(connection, state, idleMillis);
-    }
-  }
-
-  private void arm(HttpConnection connection, State state, long millis) {
-    cancel(state);
-    state.timer = vertx.setTimer(millis, t -> {
-      state.timer = -1;
-      if (state.inFlight == 0) {
-        connection.close();
-      }
-    });
-  }
-
-  private void cancel(State state) {
-    if (state.timer >= 0) {
+    if (state.latest == null) {   // from the first head's deadline to the idle cadence
       vertx.cancelTimer(state.timer);
-      state.timer = -1;
+      state.timer = vertx.setTimer(idleMillis, t -> look(request.connection(), state));
     }
+    state.latest = request;
+    state.endedAtLastLook = false;
+  }
+
+  private void look(HttpConnection connection, State state) {
+    boolean ended = state.latest == null || state.latest.response().ended();
+    if (state.latest == null || ended && state.endedAtLastLook) {
+      connections.remove(connection);
+      connection.close();
+      return;
+    }
+    state.endedAtLastLook = ended;
+    state.timer = vertx.setTimer(idleMillis, t -> look(connection, state));
   }
 }

@@ -8,7 +8,6 @@ import io.herald.fhir.CapabilityStatements;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -55,11 +54,6 @@ public final class HttpVerticle extends VerticleBase {
         config.keepAliveSeconds() * 1000L);
 
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {   // the connection may idle, or wait for its next request, once this response ends
-      HttpConnection connection = ctx.request().connection();
-      ctx.addEndHandler(ended -> headerTimeout.responseEnded(connection));
-      ctx.next();
-    });
     get(router, "/fhir/metadata").handler(ctx -> Responses.json(ctx, 200, capabilities));
     only(router, "/fhir/metadata", "GET, HEAD");
     get(router, "/fhir/_history").handler(history::system);
@@ -98,7 +92,7 @@ public final class HttpVerticle extends VerticleBase {
         .invalidRequestHandler(Errors::invalidRequest)
         .connectionHandler(headerTimeout::opened)
         .requestHandler(new RequestGuard(request -> {
-          headerTimeout.requestArrived(request.connection());
+          headerTimeout.requestArrived(request);
           router.handle(request);
         }));
     return Future.join(notified.completion(), server.listen());

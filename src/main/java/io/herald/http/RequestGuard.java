@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class RequestGuard implements Handler<HttpServerRequest> {
 
-  private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]{2,45}\\]|[A-Za-z0-9._-]{1,253})(?::(\\d{1,5}))?");
+  private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]{2,45}\\]|[A-Za-z0-9._-]{1,253})(?::(\\d{0,5}))?");
 
   private final Handler<HttpServerRequest> next;
 
@@ -36,7 +36,7 @@ final class RequestGuard implements Handler<HttpServerRequest> {
     if (problem == null) {
       next.handle(request);
     } else {
-      request.response().putHeader("Connection", "close");
+      request.response().endHandler(ended -> request.connection().close());   // nothing after it on this connection is read
       Responses.outcome(request.response(), 400, "invalid", problem);
     }
   }
@@ -76,14 +76,14 @@ final class RequestGuard implements Handler<HttpServerRequest> {
       }
     } else {
       Matcher m = HOST.matcher(hosts.get(0));
-      if (!m.matches() || m.group(2) != null && Integer.parseInt(m.group(2)) > 65535) {
+      if (!m.matches() || m.group(2) != null && !m.group(2).isEmpty() && Integer.parseInt(m.group(2)) > 65535) {
         return "Host '" + printable(hosts.get(0)) + "' is not a host name or address with an optional port";
       }
     }
     String uri = request.uri();
     for (int i = 0; i < uri.length(); i++) {
       char c = uri.charAt(i);
-      if (c <= 0x20 || c >= 0x7f) {
+      if (c <= 0x20 || c >= 0x7f || c == '#') {
         return "The request target has a character that must be percent-encoded (position " + i + ")";
       }
     }

@@ -20,6 +20,9 @@ import java.util.Map;
  */
 final class SearchHandler {
 
+  /** The most values (parameters, and comma-separated values within them) a form search may have. */
+  static final int MAX_VALUES = 1000;
+
   private final StoreClient store;
 
   SearchHandler(StoreClient store) {
@@ -38,15 +41,19 @@ final class SearchHandler {
   void searchPost(RoutingContext ctx, long limit) {
     HttpServerRequest request = ctx.request();
     Buffer body = Buffer.buffer();
+    request.exceptionHandler(e -> { });   // the client went away mid-body: nothing to answer
     request.handler(chunk -> {
       if (body.length() + chunk.length() > limit) {
         request.handler(null);
-        ctx.response().putHeader("Connection", "close");
+        ctx.response().endHandler(ended -> request.connection().close());   // the rest of the body is not read
         ctx.fail(413);
       } else {
         body.appendBuffer(chunk);
       }
     });
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      request.response().writeContinue();
+    }
     request.endHandler(end -> {
       if (!ctx.failed()) {
         StoreClient.handle(ctx, () -> search(ctx, formParameters(ctx, body)));
@@ -56,10 +63,10 @@ final class SearchHandler {
   }
 
   private static MultiMap formParameters(RoutingContext ctx, Buffer body) {
-    String form = body.toString(StandardCharsets.ISO_8859_1);
+    String form = body.toString(StandardCharsets.ISO_8859_1).stripTrailing();   // a file's last newline, as curl sends it
     for (int i = 0; i < form.length(); i++) {
-      if (form.charAt(i) < 0x20 || form.charAt(i) > 0x7e) {
-        throw Errors.invalid("The form body has a byte that must be percent-encoded (position " + i + ")");
+      if (form.charAt(i) < 0x20 || form.charAt(i) > 0x7e || form.charAt(i) == '#') {
+        throw Errors.invalid("The form body has a character that must be percent-encoded (position " + i + ")");
       }
     }
     String problem = RequestGuard.decodes("form body", form, true);
@@ -67,11 +74,18 @@ final class SearchHandler {
       throw Errors.invalid(problem);
     }
     MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(ctx.queryParams());
-    new QueryStringDecoder(form, StandardCharsets.UTF_8, false).parameters().forEach((name, values) -> {
-      if (!name.isEmpty()) {   // as a query string's nameless parameter is passed over
-        params.add(name, values);
+    int values = 0;
+    for (var param : new QueryStringDecoder(form, StandardCharsets.UTF_8, false, MAX_VALUES + 1, true).parameters().entrySet()) {
+      if (!param.getKey().isEmpty()) {   // as a query string's nameless parameter is passed over
+        params.add(param.getKey(), param.getValue());
+        for (String value : param.getValue()) {
+          values += 1 + (int) value.chars().filter(c -> c == ',').count();
+        }
       }
-    });
+    }
+    if (values > MAX_VALUES) {
+      throw Errors.invalid("The search has " + values + " values; a search may have at most " + MAX_VALUES);
+    }
     return params;
   }
 

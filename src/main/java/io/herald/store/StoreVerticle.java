@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +33,7 @@ import java.util.logging.Logger;
 public final class StoreVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(StoreVerticle.class.getName());
+  private static final Set<String> WRITES = Set.of(Addresses.STORE_CREATE, Addresses.STORE_UPDATE, Addresses.STORE_DELETE);
 
   private final StoreConfig config;
   private final Registries.Loaded registry;
@@ -51,14 +53,15 @@ public final class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(config.poolSize()))
+        .with(new PoolOptions().setMaxSize(config.poolSize())
+            .setConnectionTimeout(10))   // a connection not free by then is a 503, well before the bus gives up (30 s)
         .connectingTo(connectOptions(config.pgUri()))
         .using(vertx)
         .build();
     CommitSignal signal = new CommitSignal(pool);
     store = new ResourceStore(pool, registry.registry(), signal::committed);
     CriteriaParser parser = new CriteriaParser(registry.registry());
-    return Migrations.run(pool).compose(version -> {
+    return utf8(pool).compose(checked -> Migrations.run(pool)).compose(version -> {
       new Reindexer(pool, registry).runIfNeeded();
       EventBus bus = vertx.eventBus();
       consume(bus, Addresses.STORE_CREATE, body -> store.create(body.getString("type"), body.getJsonObject("resource")));
@@ -75,6 +78,16 @@ public final class StoreVerticle extends VerticleBase {
       consume(bus, Addresses.STORE_POLL, body -> store.poll(body.getString("subscription"), body.getLong("from"),
           body.getInteger("count")));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    });
+  }
+
+  /** Herald's text is UTF-8, and long values are indexed by characters: a database of another encoding is refused. */
+  private static Future<Void> utf8(Pool pool) {
+    return pool.query("SHOW server_encoding").execute().compose(rows -> {
+      String encoding = rows.iterator().next().getString(0);
+      return "UTF8".equalsIgnoreCase(encoding) ? Future.succeededFuture()
+          : Future.failedFuture(new IllegalStateException("The database's encoding is " + encoding
+              + "; Herald needs a UTF8 database (CREATE DATABASE ... ENCODING 'UTF8')"));
     });
   }
 
@@ -102,11 +115,16 @@ public final class StoreVerticle extends VerticleBase {
         message.fail(failure.code, failure.getMessage());
       } else if (done.cause() instanceof CriteriaException invalid) {
         message.fail(Failures.INVALID, invalid.getMessage());
-      } else if (Outage.is(done.cause())) {
+      } else if (Outage.of(done.cause()) != Outage.NONE) {
         LOG.log(Level.WARNING, "Store operation on " + message.address() + " failed: the database is out of reach: "
             + done.cause());
-        message.fail(Failures.UNAVAILABLE, "The database is out of reach for now (" + done.cause().getMessage()
-            + "); try again");
+        if (Outage.of(done.cause()) == Outage.LOST && WRITES.contains(message.address())) {
+          message.fail(Failures.OUTCOME_UNKNOWN, "The connection to the database broke while the write was under way ("
+              + done.cause().getMessage() + "): it may or may not have been made; read the resource before writing again");
+        } else {
+          message.fail(Failures.UNAVAILABLE, "The database is out of reach for now (" + done.cause().getMessage()
+              + "); nothing was done, try again");
+        }
       } else {
         LOG.log(Level.SEVERE, "Store operation on " + message.address() + " failed", done.cause());
         message.fail(Failures.STORE_ERROR, "The store could not complete the request: " + done.cause().getMessage());

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** PostgreSQL out of reach: every request answers 503 with Retry-After and an OperationOutcome, and work resumes after. */
+/**
+ * PostgreSQL out of reach: every request answers 503 with Retry-After and an OperationOutcome (nothing was done), and
+ * work resumes after.
+ */
 class DatabaseOutageIT {
 
   @Test
@@ -23,6 +26,10 @@ class DatabaseOutageIT {
       String id = before.json().getString("id");
 
       relay.cut();
+      long cutAt = System.currentTimeMillis();
+      while (node.get("/Patient/" + id).status != 503 && System.currentTimeMillis() < cutAt + 10_000) {
+        Thread.sleep(50);   // until the pool has seen its connections go (a read answers 503 either way)
+      }
       for (Reply reply : new Reply[] {
           node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"During\"}]}"),
           node.put("/Patient/during", "{\"resourceType\":\"Patient\",\"id\":\"during\"}"),

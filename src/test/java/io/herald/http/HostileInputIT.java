@@ -43,7 +43,7 @@ class HostileInputIT {
   @BeforeAll
   static void start() {
     node = HeraldNode.start(TestDatabase.freshDatabase(), new JsonObject().put("http", new JsonObject()
-        .put("bodyLimitBytes", 200_000).put("headerTimeoutSeconds", 1)));
+        .put("bodyLimitBytes", 200_000).put("headerTimeoutSeconds", 1).put("keepAliveSeconds", 1)));
     port = node.uri("/").getPort();
   }
 
@@ -187,7 +187,7 @@ class HostileInputIT {
       }
     }
     assertEquals(404, check("nothing was written for a bad Host", "GET", "/fhir/Patient/hostile", null, null).status());
-    for (String host : new String[] {"localhost", "127.0.0.1:8080", "[::1]:80", "my-host.example.org"}) {
+    for (String host : new String[] {"localhost", "127.0.0.1:8080", "[::1]:80", "my-host.example.org", "example.org.", "h:"}) {
       Raw reply = check("good Host " + host, request("GET", "/fhir/Patient/p1", host, null, null, "HTTP/1.1"));
       assertEquals(200, reply.status(), reply::text);
     }
@@ -360,6 +360,22 @@ class HostileInputIT {
       }
       Raw normal = raw(request("GET", "/fhir/metadata", "localhost", null, null, "HTTP/1.1"));
       assertEquals(200, normal.status(), "a normal request is served meanwhile");
+      for (String head : new String[] {"GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n\r\n", "GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+          "GET /fhir/Patient/nope HTTP/1.1\r\nHost: x\r\n\r\n"}) {
+        try (Socket keptAlive = new Socket("127.0.0.1", port)) {   // answered, then idle: closed after 1 to 2 s
+          keptAlive.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+          keptAlive.setSoTimeout(10_000);
+          long start = System.currentTimeMillis();
+          try {
+            while (keptAlive.getInputStream().read() >= 0) {
+              // the response, then the close
+            }
+          } catch (SocketTimeoutException e) {
+            fail("an idle keep-alive connection after '" + head.trim() + "' was still open after 10 s");
+          }
+          assertTrue(System.currentTimeMillis() - start >= 900, "not closed before it was idle for the keep-alive time");
+        }
+      }
     } finally {
       for (Socket socket : slow) {
         socket.close();

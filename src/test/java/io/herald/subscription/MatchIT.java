@@ -114,6 +114,11 @@ class MatchIT {
             + "\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"http://localhost:9/hook\",\"header\":[\"" + header + "\"]}}",
             "cannot be set");
       }
+      for (String header : List.of("X-A: a\\u007fb", "X-A: a\\u0001b", "X-A: caf\\u00e9")) {   // what no HTTP client sends
+        assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient\","
+            + "\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"http://localhost:9/hook\",\"header\":[\"" + header + "\"]}}",
+            "is not \"Name: value\"");
+      }
       assertRejected(node, "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"criteria\":\"Patient?name=a\\nb\","
           + "\"channel\":{\"type\":\"poll\"}}", "control character (U+000A) at position 14");
       assertEquals(0, node.count("resource"), "nothing written");

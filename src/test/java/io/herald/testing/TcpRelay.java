@@ -22,6 +22,7 @@ public final class TcpRelay implements AutoCloseable {
   private final int targetPort;
   private final int port = HeraldNode.freePort();
   private NetServer server;
+  private volatile boolean cut;
 
   public TcpRelay(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -40,11 +41,13 @@ public final class TcpRelay implements AutoCloseable {
   }
 
   public void restore() {
+    cut = false;
     server = vertx.createNetServer().connectHandler(this::relay).listen(port, "127.0.0.1").await();
   }
 
   /** Closes every relayed connection and refuses new ones, as a stopped server would. */
   public void cut() {
+    cut = true;
     server.close().await();
     sockets.forEach(NetSocket::close);
     sockets.clear();
@@ -53,8 +56,15 @@ public final class TcpRelay implements AutoCloseable {
   private void relay(NetSocket in) {
     in.pause();
     client.connect(targetPort, targetHost).onSuccess(out -> {
+      if (cut) {   // cut while this one was being set up
+        in.close();
+        out.close();
+        return;
+      }
       sockets.add(in);
       sockets.add(out);
+      in.closeHandler(closed -> sockets.remove(in));
+      out.closeHandler(closed -> sockets.remove(out));
       in.pipeTo(out);
       out.pipeTo(in);
       in.resume();
