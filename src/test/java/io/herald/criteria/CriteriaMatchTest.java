@@ -45,10 +45,8 @@ class CriteriaMatchTest {
 
   @BeforeAll
   static void loadRegistry() {
-    Path conf = Path.of("conf/search-parameters.json");   // the working directory under Maven
-    if (!Files.isRegularFile(conf)) {
-      conf = Path.of("/work/main/conf/search-parameters.json");
-    }
+    Path conf = Path.of(System.getProperty("basedir", "."), "conf", "search-parameters.json");   // the project (Maven sets basedir)
+    assertTrue(Files.isRegularFile(conf), "the custom types come from " + conf.toAbsolutePath() + ", which is missing");
     registry = Registries.load(conf).registry();
     parser = new CriteriaParser(registry);
     // the custom types must come from conf/search-parameters.json, or the custom tables test nothing
