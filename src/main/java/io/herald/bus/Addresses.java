@@ -27,10 +27,11 @@ public final class Addresses {
   public static final String STORE_POLL = "herald.store.poll";
 
   /**
-   * match → anyone (publish, after a batch of notifications committed). Body {notifications:
-   * [[subscription, eventNumber, versionId, type, id, interaction], ...] in eventNumber order per
-   * subscription, changedSubscriptions: [[id, versionId, resource or null when deleted], ...] in
-   * feed order}: for delivery and waiting pollers.
+   * match → anyone (publish, after a batch of notifications committed). Body: {@code io.herald.subscription.Announcement}
+   * as JSON: {changes: [{versionId, type, id, interaction, resource}] (each matched change once, with what it wrote),
+   * notifications: [{subscription, eventNumber, versionId}] in eventNumber order per subscription,
+   * changedSubscriptions: [{id, versionId, resource or null when deleted}] in feed order}: for delivery and
+   * waiting pollers.
    */
   public static final String SUBSCRIPTION_NOTIFIED = "herald.subscription.notified";
 

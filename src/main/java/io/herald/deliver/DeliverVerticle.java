@@ -5,11 +5,12 @@ import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
 import io.herald.store.Leadership;
 import io.herald.store.StoreVerticle;
+import io.herald.subscription.Announcement;
+import io.herald.subscription.Notification;
 import io.herald.subscription.SubscriptionSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -108,17 +109,15 @@ public final class DeliverVerticle extends VerticleBase {
     if (!leading || stopping) {
       return;
     }
-    batch.getJsonArray("changedSubscriptions").forEach(o -> {
-      JsonArray changed = (JsonArray) o;
-      SubscriptionWorker worker = workers.get(changed.getString(0));
+    Announcement announcement = Announcement.fromJson(batch);
+    for (Announcement.SubscriptionChange changed : announcement.changedSubscriptions()) {
+      SubscriptionWorker worker = workers.get(changed.id());
       if (worker != null) {
-        worker.changed(changed.getLong(1), changed.getJsonObject(2));
+        worker.changed(changed.versionId(), changed.resource());
       }
-    });
-    for (Object o : batch.getJsonArray("notifications")) {
-      JsonArray n = (JsonArray) o;
-      workers.computeIfAbsent(n.getString(0), this::worker).offer(new Notification(n.getLong(1), n.getLong(2),
-          n.getString(3), n.getString(4), n.getString(5), null));
+    }
+    for (Notification n : announcement.notifications()) {
+      workers.computeIfAbsent(n.subscription(), this::worker).offer(n);
     }
   }
 

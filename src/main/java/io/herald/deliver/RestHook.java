@@ -1,5 +1,6 @@
 package io.herald.deliver;
 
+import io.herald.subscription.Notification;
 import io.herald.subscription.SubscriptionSpec;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -4,6 +4,7 @@ import io.herald.bus.Addresses;
 import io.herald.criteria.CriteriaParser;
 import io.herald.store.PlainJson;
 import io.herald.subscription.SubscriptionException;
+import io.herald.subscription.Notification;
 import io.herald.subscription.SubscriptionSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -195,7 +196,7 @@ final class SubscriptionWorker {
                   + " FROM notification n JOIN change c ON c.version_id = n.version_id"
                   + " WHERE n.subscription_id = $1 AND n.event_number > $2 ORDER BY n.event_number LIMIT " + FETCH)
               .execute(Tuple.of(id, from)).map(found -> {
-                found.forEach(n -> queue.add(new Notification(n.getLong("event_number"), n.getLong("version_id"),
+                found.forEach(n -> queue.add(new Notification(id, n.getLong("event_number"), n.getLong("version_id"),
                     n.getString("type"), n.getString("id"), n.getString("interaction"), n.getJsonObject("content"))));
                 if (!queue.isEmpty()) {
                   queuedUpTo = queue.peekLast().eventNumber();
@@ -231,13 +232,12 @@ final class SubscriptionWorker {
       return;
     }
     if (n.resource() == null && spec.payload() != null && !n.interaction().equals("delete")) {
-      // announced without the resource: read what the change wrote
+      // carried without the resource (not so from the matcher's announcement): read what the change wrote
       pool.preparedQuery("SELECT content FROM change WHERE version_id = $1").execute(Tuple.of(n.versionId()))
           .onComplete(read -> {
             if (read.succeeded()) {
               queue.poll();
-              queue.addFirst(new Notification(n.eventNumber(), n.versionId(), n.type(), n.id(), n.interaction(),
-                  read.result().iterator().next().getJsonObject("content")));
+              queue.addFirst(n.withResource(read.result().iterator().next().getJsonObject("content")));
               send(queue.peek());
             } else {
               retryLater(100);

@@ -11,7 +11,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -46,7 +45,8 @@ public final class HttpVerticle extends VerticleBase {
     SearchHandler search = new SearchHandler(store);
     poll = new PollHandler(store, vertx, config.maxPollSeconds(), 1000);
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
-        message -> message.body().getJsonArray("notifications").forEach(n -> poll.notified(((JsonArray) n).getString(0))));
+        message -> message.body().getJsonArray("notifications")
+            .forEach(n -> poll.notified(((JsonObject) n).getString("subscription"))));
     JsonObject capabilities = CapabilityStatements.of(Herald.VERSION,
         OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());

@@ -12,7 +12,6 @@ import io.herald.store.PlainJson;
 import io.herald.store.StoreVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -178,8 +177,8 @@ public final class MatchVerticle extends VerticleBase {
     List<String> ids = new ArrayList<>();
     List<String> interactions = new ArrayList<>();
     Map<String, Long> touched = new TreeMap<>();   // in id order: rows are locked in one order
-    JsonArray announced = new JsonArray();
-    JsonArray changedSubscriptions = new JsonArray();
+    List<Notification> announced = new ArrayList<>();
+    List<Announcement.SubscriptionChange> changedSubscriptions = new ArrayList<>();
     for (Change change : changes) {
       long at = change.changedAt().toInstant().toEpochMilli();
       for (String subscription : index.match(PlainJson.of(change.resource()))) {
@@ -194,13 +193,13 @@ public final class MatchVerticle extends VerticleBase {
         types.add(change.type());
         ids.add(change.id());
         interactions.add(change.interaction());
-        announced.add(new JsonArray().add(subscription).add(event).add(change.versionId()).add(change.type())
-            .add(change.id()).add(change.interaction()));
+        announced.add(new Notification(subscription, event, change.versionId(), change.type(), change.id(),
+            change.interaction(), change.resource()));
       }
       if (change.type().equals("Subscription")) {   // after matching: it hears only what comes later
         JsonObject content = change.interaction().equals("delete") ? null : change.resource();
         apply(change.id(), content);
-        changedSubscriptions.add(new JsonArray().add(change.id()).add(change.versionId()).add(content));
+        changedSubscriptions.add(new Announcement.SubscriptionChange(change.id(), change.versionId(), content));
       }
     }
     long from = cursor;
@@ -223,9 +222,9 @@ public final class MatchVerticle extends VerticleBase {
                         .addArrayOfLong(touched.values().toArray(Long[]::new))))))
         .map(committed -> {
           cursor = to;
-          if (!announced.isEmpty() || !changedSubscriptions.isEmpty()) {
-            vertx.eventBus().publish(Addresses.SUBSCRIPTION_NOTIFIED,
-                new JsonObject().put("notifications", announced).put("changedSubscriptions", changedSubscriptions));
+          Announcement announcement = new Announcement(announced, changedSubscriptions);
+          if (!announcement.isEmpty()) {
+            vertx.eventBus().publish(Addresses.SUBSCRIPTION_NOTIFIED, announcement.toJson());
           }
           return (Void) null;
         })
