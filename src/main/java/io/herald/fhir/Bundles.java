@@ -59,6 +59,25 @@ public final class Bundles {
     };
   }
 
+  /**
+   * The history entries of the store's change rows ({type, id, interaction, resource, versionId, lastUpdated?};
+   * without lastUpdated, the resource's meta.lastUpdated), in their order.
+   */
+  public static JsonArray changeEntries(String base, JsonArray rows) {
+    JsonArray entries = new JsonArray();
+    for (int i = 0; i < rows.size(); i++) {
+      JsonObject row = rows.getJsonObject(i);
+      JsonObject resource = row.getJsonObject("resource");
+      String lastUpdated = row.getString("lastUpdated");
+      if (lastUpdated == null && resource != null) {
+        lastUpdated = resource.getJsonObject("meta", new JsonObject()).getString("lastUpdated");
+      }
+      entries.add(changeEntry(base, row.getString("type"), row.getString("id"), row.getString("interaction"), resource,
+          row.getLong("versionId"), lastUpdated));
+    }
+    return entries;
+  }
+
   public static JsonObject searchEntry(String fullUrl, JsonObject resource) {
     return new JsonObject().put("fullUrl", fullUrl).put("resource", resource)
         .put("search", new JsonObject().put("mode", "match"));

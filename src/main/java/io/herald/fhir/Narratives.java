@@ -40,24 +40,18 @@ public final class Narratives {
     return out == null ? text : out.toString();
   }
 
-  /** XHTML text: markup characters escaped, characters XML cannot hold replaced by U+FFFD. */
+  /** XHTML text: a FHIR string (see {@link #fhirString}) with markup escaped and the non-characters U+FFFE/U+FFFF replaced. */
   static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+    String safe = fhirString(text);
+    StringBuilder out = new StringBuilder(safe.length() + 16);
+    for (int i = 0; i < safe.length(); i++) {
+      char c = safe.charAt(i);
       switch (c) {
         case '&' -> out.append("&amp;");
         case '<' -> out.append("&lt;");
         case '>' -> out.append("&gt;");
-        default -> {
-          if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-            out.append(c).append(text.charAt(++i));
-          } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || Character.isSurrogate(c) || c == 0xFFFE || c == 0xFFFF) {
-            out.append('\uFFFD');
-          } else {
-            out.append(c);
-          }
-        }
+        case '\uFFFE', '\uFFFF' -> out.append('\uFFFD');
+        default -> out.append(c);
       }
     }
     return out.toString();

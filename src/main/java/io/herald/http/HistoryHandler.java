@@ -32,13 +32,8 @@ final class HistoryHandler {
         .put("params", QueryParams.toJson(ctx.queryParams()));
     return store.request(Addresses.STORE_HISTORY, command).map(reply -> {
       String base = Responses.base(ctx);
-      JsonArray entries = new JsonArray();
       JsonArray rows = reply.getJsonArray("entries");
-      for (int i = 0; i < rows.size(); i++) {
-        JsonObject row = rows.getJsonObject(i);
-        entries.add(Bundles.changeEntry(base, row.getString("type"), row.getString("id"), row.getString("interaction"),
-            row.getJsonObject("resource"), row.getLong("versionId"), row.getString("lastUpdated")));
-      }
+      JsonArray entries = Bundles.changeEntries(base, rows);
       String self = base + ctx.request().uri();
       String next = null;
       if (reply.getBoolean("more")) {

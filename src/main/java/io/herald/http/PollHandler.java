@@ -143,13 +143,7 @@ final class PollHandler {
   private static void respond(RoutingContext ctx, String id, Long from, int count, JsonObject reply) {
     String base = Responses.base(ctx);
     JsonArray rows = reply.getJsonArray("entries");
-    JsonArray entries = new JsonArray();
-    for (int i = 0; i < rows.size(); i++) {
-      JsonObject row = rows.getJsonObject(i);
-      JsonObject resource = row.getJsonObject("resource");
-      entries.add(Bundles.changeEntry(base, row.getString("type"), row.getString("id"), row.getString("interaction"),
-          resource, row.getLong("versionId"), resource.getJsonObject("meta", new JsonObject()).getString("lastUpdated")));
-    }
+    JsonArray entries = Bundles.changeEntries(base, rows);
     String path = base + "/fhir/Subscription/" + id + "/$poll";
     String self = path + (from == null ? "" : "?from=" + from + "&_count=" + count);
     String next = reply.getBoolean("more")

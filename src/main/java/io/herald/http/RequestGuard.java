@@ -81,16 +81,25 @@ final class RequestGuard implements Handler<HttpServerRequest> {
       }
     }
     String uri = request.uri();
-    for (int i = 0; i < uri.length(); i++) {
-      char c = uri.charAt(i);
-      if (c <= 0x20 || c >= 0x7f || c == '#') {
-        return "The request target has a character that must be percent-encoded (position " + i + ")";
-      }
+    String unencoded = unencoded("request target", uri);
+    if (unencoded != null) {
+      return unencoded;
     }
     int query = uri.indexOf('?');
     String path = query < 0 ? uri : uri.substring(0, query);
     String problem = decodes("path", path, false);
     return problem != null || query < 0 ? problem : decodes("query", uri.substring(query + 1), true);
+  }
+
+  /** Null when {@code text} is printable ASCII without '#' (what a URL or a form body may hold as it is); else where it is not. */
+  static String unencoded(String part, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || c == '#') {
+        return "The " + part + " has a character that must be percent-encoded (position " + i + ")";
+      }
+    }
+    return null;
   }
 
   /** Null when {@code text}'s percent-encoding is well formed and decodes to UTF-8 without NUL; else what is wrong. */

@@ -64,12 +64,10 @@ final class SearchHandler {
 
   private static MultiMap formParameters(RoutingContext ctx, Buffer body) {
     String form = body.toString(StandardCharsets.ISO_8859_1).stripTrailing();   // a file's last newline, as curl sends it
-    for (int i = 0; i < form.length(); i++) {
-      if (form.charAt(i) < 0x20 || form.charAt(i) > 0x7e || form.charAt(i) == '#') {
-        throw Errors.invalid("The form body has a character that must be percent-encoded (position " + i + ")");
-      }
+    String problem = RequestGuard.unencoded("form body", form);
+    if (problem == null) {
+      problem = RequestGuard.decodes("form body", form, true);
     }
-    String problem = RequestGuard.decodes("form body", form, true);
     if (problem != null) {
       throw Errors.invalid(problem);
     }

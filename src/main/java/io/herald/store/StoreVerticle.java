@@ -111,25 +111,31 @@ public final class StoreVerticle extends VerticleBase {
     result.onComplete(done -> {
       if (done.succeeded()) {
         message.reply(done.result());
-      } else if (done.cause() instanceof StoreFailure failure) {
-        message.fail(failure.code, failure.getMessage());
-      } else if (done.cause() instanceof CriteriaException invalid) {
-        message.fail(Failures.INVALID, invalid.getMessage());
-      } else if (Outage.of(done.cause()) != Outage.NONE) {
-        LOG.log(Level.WARNING, "Store operation on " + message.address() + " failed: the database is out of reach: "
-            + done.cause());
-        if (Outage.of(done.cause()) == Outage.LOST && WRITES.contains(message.address())) {
-          message.fail(Failures.OUTCOME_UNKNOWN, "The connection to the database broke while the write was under way ("
-              + done.cause().getMessage() + "): it may or may not have been made; read the resource before writing again");
-        } else {
-          message.fail(Failures.UNAVAILABLE, "The database is out of reach for now (" + done.cause().getMessage()
-              + "); nothing was done, try again");
-        }
       } else {
-        LOG.log(Level.SEVERE, "Store operation on " + message.address() + " failed", done.cause());
-        message.fail(Failures.STORE_ERROR, "The store could not complete the request: " + done.cause().getMessage());
+        fail(message, done.cause());
       }
     });
+  }
+
+  /** A failure as the bus carries it: the request's fault, the database out of reach, or the store's own fault. */
+  private static void fail(Message<JsonObject> message, Throwable cause) {
+    Outage outage = Outage.of(cause);
+    if (cause instanceof StoreFailure failure) {
+      message.fail(failure.code, failure.getMessage());
+    } else if (cause instanceof CriteriaException invalid) {
+      message.fail(Failures.INVALID, invalid.getMessage());
+    } else if (outage == Outage.LOST && WRITES.contains(message.address())) {
+      LOG.log(Level.WARNING, "Write on " + message.address() + " lost its database connection: " + cause);
+      message.fail(Failures.OUTCOME_UNKNOWN, "The connection to the database broke while the write was under way ("
+          + cause.getMessage() + "): it may or may not have been made; read the resource before writing again");
+    } else if (outage != Outage.NONE) {
+      LOG.log(Level.WARNING, "Store operation on " + message.address() + " failed: the database is out of reach: " + cause);
+      message.fail(Failures.UNAVAILABLE, "The database is out of reach for now (" + cause.getMessage()
+          + "); nothing was done, try again");
+    } else {
+      LOG.log(Level.SEVERE, "Store operation on " + message.address() + " failed", cause);
+      message.fail(Failures.STORE_ERROR, "The store could not complete the request: " + cause.getMessage());
+    }
   }
 
   private static Map<String, List<String>> params(JsonObject params) {

@@ -4,6 +4,8 @@ import io.herald.bus.Addresses;
 import io.herald.testing.BundleLinks;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Reply;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -148,14 +150,16 @@ class PollIT {
         .map(p -> p.handle((r, e) -> e != null ? e.toString() : r.statusCode() + " " + r.body()).join()).orElse("");
     assertEquals(0, polls.stream().filter(CompletableFuture::isDone).count(), "all wait; one answered early: " + early);
     AtomicInteger reads = new AtomicInteger();
-    node.vertx.eventBus().addOutboundInterceptor(delivery -> {
+    Handler<DeliveryContext<Object>> counter = delivery -> {
       if (delivery.message().address().equals(Addresses.STORE_POLL)) {
         reads.incrementAndGet();
       }
       delivery.next();
-    });
+    };
+    node.vertx.eventBus().addOutboundInterceptor(counter);
     String id = node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Crowd\"}]}").json().getString("id");
     CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    node.vertx.eventBus().removeOutboundInterceptor(counter);
     assertTrue(reads.get() <= 4, "the waiters woken by one notification share their reads: " + reads.get() + " reads of the store");
     for (CompletableFuture<HttpResponse<String>> poll : polls) {
       HttpResponse<String> response = poll.get();
