@@ -1,13 +1,16 @@
 package io.herald;
 
+import io.herald.criteria.CriteriaParser;
+import io.herald.deliver.Channels;
 import io.herald.deliver.DeliverVerticle;
 import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
 import io.herald.http.HttpVerticle;
-import io.herald.store.Registries;
+import io.herald.Registries;
 import io.herald.store.StoreConfig;
 import io.herald.store.StoreVerticle;
 import io.herald.subscription.MatchVerticle;
+import io.herald.subscription.Subscriptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,8 +23,9 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One Herald node on a Vert.x instance: deploys the verticles in dependency order (store, match,
- * deliver, http) and undeploys them in reverse, so requests in flight finish before the store closes.
+ * One Herald node on a Vert.x instance: loads the search parameters, makes the node's one {@link Subscriptions}
+ * (shared by the verticles: each subscription version is parsed once), deploys the verticles in dependency order
+ * (store, match, deliver, http) and undeploys them in reverse, so requests in flight finish before the store closes.
  */
 public final class Herald {
 
@@ -47,20 +51,23 @@ public final class Herald {
     AtomicReference<String> matchId = new AtomicReference<>();
     AtomicReference<String> deliverId = new AtomicReference<>();
     return vertx.executeBlocking(() -> Registries.load(store.searchParameters()))
-        .compose(registry -> vertx.deployVerticle(new StoreVerticle(store, registry))
-            .compose(id -> {
-              storeId.set(id);
-              return vertx.deployVerticle(new MatchVerticle(store.pgUri(), registry.registry()));
-            })
-            .compose(id -> {
-              matchId.set(id);
-              return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), registry.registry(), deliver));
-            })
-            .compose(id -> {
-              deliverId.set(id);
-              return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry()),
-                  new DeploymentOptions().setInstances(http.instances()));
-            }))
+        .compose(registry -> {
+          Subscriptions subscriptions = new Subscriptions(new CriteriaParser(registry.registry()), Channels.rules());
+          return vertx.deployVerticle(new StoreVerticle(store, registry))
+              .compose(id -> {
+                storeId.set(id);
+                return vertx.deployVerticle(new MatchVerticle(store.pgUri(), subscriptions));
+              })
+              .compose(id -> {
+                matchId.set(id);
+                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver));
+              })
+              .compose(id -> {
+                deliverId.set(id);
+                return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions),
+                    new DeploymentOptions().setInstances(http.instances()));
+              });
+        })
         .map(httpId -> new Herald(vertx, List.of(storeId.get(), matchId.get(), deliverId.get(), httpId), http.port()));
   }
 

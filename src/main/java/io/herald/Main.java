@@ -3,7 +3,7 @@ package io.herald;
 import com.hazelcast.config.FileSystemXmlConfig;
 import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
-import io.herald.store.EmbeddedPostgres;
+import io.herald.database.EmbeddedPostgres;
 import io.herald.store.StoreConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.herald.bench;
 
-import io.herald.store.EmbeddedPostgres;
+import io.herald.database.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.nio.file.Files;

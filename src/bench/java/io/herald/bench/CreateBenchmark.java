@@ -4,8 +4,8 @@ import io.herald.Config;
 import io.herald.Herald;
 import io.herald.http.HttpConfig;
 import io.herald.store.StoreConfig;
-import io.herald.store.Registries;
-import io.herald.store.StoreVerticle;
+import io.herald.Registries;
+import io.herald.database.Database;
 import io.herald.store.WriteStatement;
 import io.herald.criteria.Registry;
 import io.vertx.core.Future;
@@ -80,7 +80,7 @@ public final class CreateBenchmark {
 
     Vertx load = Vertx.vertx();
     Pool pool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(concurrency))
-        .connectingTo(StoreVerticle.connectOptions(pgUri)).using(load).build();
+        .connectingTo(Database.connectOptions(pgUri)).using(load).build();
     HttpClientAgent client = load.httpClientBuilder()
         .with(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(herald.port()).setKeepAlive(true))
         .with(new PoolOptions().setHttp1MaxSize(concurrency))

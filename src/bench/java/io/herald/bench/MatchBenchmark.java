@@ -7,7 +7,7 @@ import io.herald.criteria.IndexValue;
 import io.herald.criteria.SearchParameter;
 import io.herald.criteria.SubscriptionIndex;
 import io.herald.store.PlainJson;
-import io.herald.store.Registries;
+import io.herald.Registries;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;

@@ -4,9 +4,9 @@ import io.herald.Config;
 import io.herald.Herald;
 import io.herald.http.HttpConfig;
 import io.herald.store.BulkLoad;
-import io.herald.store.Registries;
+import io.herald.Registries;
 import io.herald.store.StoreConfig;
-import io.herald.store.StoreVerticle;
+import io.herald.database.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -57,7 +57,7 @@ public final class SearchBenchmark {
     Vertx vertx = Vertx.vertx();
     Herald herald = Herald.deploy(vertx, store, HttpConfig.from(config.getJsonObject("http")).withPort(port)).await();
 
-    Pool pool = PgBuilder.pool().connectingTo(StoreVerticle.connectOptions(pgUri)).using(vertx).build();
+    Pool pool = PgBuilder.pool().connectingTo(Database.connectOptions(pgUri)).using(vertx).build();
     Random r = new Random(11);
     if (Boolean.parseBoolean(options.get("load"))) {   // --load false: query what HERALD_PG_URI already holds
       long t0 = System.nanoTime();

@@ -3,9 +3,9 @@ package io.herald.bench;
 import io.herald.Config;
 import io.herald.criteria.Registry;
 import io.herald.store.BulkLoad;
-import io.herald.store.Registries;
+import io.herald.Registries;
 import io.herald.store.StoreConfig;
-import io.herald.store.StoreVerticle;
+import io.herald.database.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -62,7 +62,7 @@ public final class SubscriptionBenchmark {
       HeraldProcess herald = HeraldProcess.start(database.uri, o.get("herald-jvm"), o.get("herald-jar"));
       Vertx client = Vertx.vertx();
       int concurrency = Integer.parseInt(o.get("concurrency"));
-      Pool pool = PgBuilder.pool().connectingTo(StoreVerticle.connectOptions(database.uri)).using(client).build();
+      Pool pool = PgBuilder.pool().connectingTo(Database.connectOptions(database.uri)).using(client).build();
       SubscriptionBenchmark bench = new SubscriptionBenchmark(new LoadGenerator(client, herald.port, concurrency + 8),
           new WebhookReceiver(client), pool, Registries.load(store.searchParameters()).registry());
       System.out.printf("Subscription benchmark: %d cores, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),

@@ -20,16 +20,16 @@ public final class Addresses {
   public static final String STORE_SEARCH = "herald.store.search";
 
   /**
-   * http → store. Body {subscription, from?, count}. Reply {entries[{versionId, eventNumber, type, id,
-   * interaction, resource}], more}: notifications after versionId {@code from} (none: the latest one).
-   * Fails NOT_FOUND for no such subscription, FORBIDDEN when it is not active.
+   * http → deliver (the poll channel, on every node). Body {subscription, from?, count}. Reply {entries[{versionId,
+   * eventNumber, type, id, interaction, lastUpdated, resource}], more}: notifications after versionId {@code from}
+   * (none: the latest one). Fails NOT_FOUND for no such subscription, FORBIDDEN when it is not active.
    */
-  public static final String STORE_POLL = "herald.store.poll";
+  public static final String DELIVER_POLL = "herald.deliver.poll";
 
   /**
    * match → anyone (publish, after a batch of notifications committed). Body: {@code io.herald.subscription.Announcement}
-   * as JSON: {changes: [{versionId, type, id, interaction, resource}] (each matched change once, with what it wrote),
-   * notifications: [{subscription, eventNumber, versionId}] in eventNumber order per subscription,
+   * as JSON: {changes: [{versionId, type, id, interaction, changedAt, resource}] (each matched change once, with what
+   * it wrote), notifications: [{subscription, eventNumber, kind, versionId?}] in eventNumber order per subscription,
    * changedSubscriptions: [{id, versionId, resource or null when deleted}] in feed order}: for delivery and
    * waiting pollers.
    */

@@ -2,8 +2,9 @@ package io.herald.http;
 
 import io.herald.Herald;
 import io.herald.bus.Addresses;
-import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
+import io.herald.deliver.poll.PollWaiters;
+import io.herald.subscription.Subscriptions;
 import io.herald.fhir.CapabilityStatements;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,24 +30,27 @@ public final class HttpVerticle extends VerticleBase {
 
   private final HttpConfig config;
   private final Registry registry;
+  private final Subscriptions subscriptions;
   private HttpServer server;
-  private PollHandler poll;
+  private PollWaiters waiters;
 
-  public HttpVerticle(HttpConfig config, Registry registry) {
+  public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions) {
     this.config = config;
     this.registry = registry;
+    this.subscriptions = subscriptions;
   }
 
   @Override
   public Future<?> start() {
     StoreClient store = new StoreClient(vertx.eventBus());
-    ResourceHandler resources = new ResourceHandler(store, new CriteriaParser(registry));
+    ResourceHandler resources = new ResourceHandler(store, subscriptions);
     HistoryHandler history = new HistoryHandler(store);
     SearchHandler search = new SearchHandler(store);
-    poll = new PollHandler(store, vertx, config.maxPollSeconds(), 1000);
+    waiters = new PollWaiters(vertx, read -> store.request(Addresses.DELIVER_POLL, read));
+    PollHandler poll = new PollHandler(waiters, config.maxPollSeconds(), 1000);
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
         message -> message.body().getJsonArray("notifications")
-            .forEach(n -> poll.notified(((JsonObject) n).getString("subscription"))));
+            .forEach(n -> waiters.notified(((JsonObject) n).getString("subscription"))));
     JsonObject capabilities = CapabilityStatements.of(Herald.VERSION,
         OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
@@ -101,7 +105,7 @@ public final class HttpVerticle extends VerticleBase {
   /** Finishes the requests in flight (up to the configured time), then closes. */
   @Override
   public Future<?> stop() {
-    poll.close();
+    waiters.close();
     return server.shutdown(config.shutdownTimeoutSeconds(), TimeUnit.SECONDS);
   }
 

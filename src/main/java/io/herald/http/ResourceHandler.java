@@ -2,14 +2,13 @@ package io.herald.http;
 
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
-import io.herald.criteria.CriteriaParser;
 import io.herald.fhir.OperationOutcomes;
-import io.herald.store.PlainJson;
+import io.herald.subscription.Lifecycle;
+import io.herald.subscription.Subscription;
 import io.herald.subscription.SubscriptionException;
-import io.herald.subscription.SubscriptionSpec;
+import io.herald.subscription.Subscriptions;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,58 +16,34 @@ import io.vertx.ext.web.RoutingContext;
 final class ResourceHandler {
 
   private final StoreClient store;
-  private final CriteriaParser parser;
+  private final Subscriptions subscriptions;
 
-  ResourceHandler(StoreClient store, CriteriaParser parser) {
+  ResourceHandler(StoreClient store, Subscriptions subscriptions) {
     this.store = store;
-    this.parser = parser;
+    this.subscriptions = subscriptions;
   }
 
   /**
-   * Rules some types have beyond being a resource. A Subscription must be one Herald can run:
-   * parseable criteria, a known status and channel; {@code requested} is activated at once, and
-   * one whose {@code end} has passed is {@code off}.
+   * Rules some types have beyond being a resource. A Subscription must be one Herald can run (parseable criteria, a
+   * known status and channel); it is stored as its {@link Lifecycle} says: the model to store, or null for other
+   * types.
    */
-  private void validate(String type, JsonObject resource) {
-    if (type.equals("Subscription")) {
-      SubscriptionSpec spec;
-      try {
-        spec = SubscriptionSpec.parse(PlainJson.of(resource), parser);
-      } catch (SubscriptionException e) {
-        throw Errors.invalid("Subscription " + e.getMessage());
-      }
-      storeChannelType(resource.getJsonObject("channel"), spec.channel());
-      if ("requested".equals(resource.getString("status"))) {
-        resource.put("status", "active");
-      }
-      if (spec.endMillis() < System.currentTimeMillis() && !"off".equals(resource.getString("status"))) {
-        resource.put("status", "off");
-      }
+  private Subscription validate(String type, JsonObject resource) {
+    if (!type.equals("Subscription")) {
+      return null;
+    }
+    try {
+      return Lifecycle.asWritten(subscriptions.parse(resource), System.currentTimeMillis());
+    } catch (SubscriptionException e) {
+      throw Errors.invalid("Subscription " + e.getMessage());
     }
   }
 
-  /**
-   * Writes the channel type as every R4 client can read it: {@code channel.type} is {@code rest-hook}; {@code poll},
-   * outside R4's required value set, is the Backport IG's channel-type extension on it (see SubscriptionSpec). A
-   * channel-type extension the client wrote stays as written, with Herald's system filled in when left out.
-   */
-  private static void storeChannelType(JsonObject channel, SubscriptionSpec.Channel type) {
-    channel.put("type", "rest-hook");
-    if (type != SubscriptionSpec.Channel.POLL) {
-      return;
+  /** A Subscription just written: its model is kept for this node's matcher and deliverer, parsed once. */
+  private void written(Subscription subscription, JsonObject reply) {
+    if (subscription != null) {
+      subscriptions.written(subscription.stored(reply.getLong("versionId"), reply.getJsonObject("resource").copy()));
     }
-    JsonObject element = channel.getValue("_type") instanceof JsonObject o ? o : new JsonObject();
-    JsonArray extensions = element.getValue("extension") instanceof JsonArray a ? a : new JsonArray();
-    JsonObject written = extensions.stream()
-        .filter(e -> e instanceof JsonObject ext && SubscriptionSpec.CHANNEL_TYPE_EXTENSION.equals(ext.getString("url")))
-        .map(JsonObject.class::cast).findFirst().orElse(null);
-    if (written == null) {
-      extensions.add(new JsonObject().put("url", SubscriptionSpec.CHANNEL_TYPE_EXTENSION).put("valueCoding",
-          new JsonObject().put("system", SubscriptionSpec.CHANNEL_TYPE_SYSTEM).put("code", "poll")));
-    } else if (written.getJsonObject("valueCoding").getString("system") == null) {
-      written.getJsonObject("valueCoding").put("system", SubscriptionSpec.CHANNEL_TYPE_SYSTEM);
-    }
-    channel.put("_type", element.put("extension", extensions));
   }
 
   void create(RoutingContext ctx) {
@@ -76,9 +51,11 @@ final class ResourceHandler {
       String type = FhirRequests.type(ctx);
       JsonObject resource = FhirRequests.resource(ctx, type);
       resource.remove("id");   // FHIR create: a client-supplied id is ignored
-      validate(type, resource);
-      return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", resource))
+      Subscription subscription = validate(type, resource);
+      JsonObject stored = subscription == null ? resource : subscription.resource();
+      return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", stored))
           .map(reply -> {
+            written(subscription, reply);
             String id = reply.getJsonObject("resource").getString("id");
             Responses.resource(ctx, 201, reply, type, id, true);
             return reply;
@@ -123,10 +100,12 @@ final class ResourceHandler {
       if (!bodyId.equals(id)) {
         throw Errors.invalid("The resource id '" + bodyId + "' does not match the URL, which names '" + id + "'");
       }
-      validate(type, resource);
-      JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", resource)
+      Subscription subscription = validate(type, resource);
+      JsonObject stored = subscription == null ? resource : subscription.resource();
+      JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", stored)
           .put("ifMatch", FhirRequests.ifMatch(ctx));
       return store.request(Addresses.STORE_UPDATE, command).map(reply -> {
+        written(subscription, reply);
         boolean created = "create".equals(reply.getString("interaction"));
         Responses.resource(ctx, created ? 201 : 200, reply, type, id, created);
         return reply;

@@ -5,10 +5,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 
 /**
- * One committed change, as the feed hands it out.
+ * One committed change.
  *
  * @param resource the version written; for a delete, the last version before it
+ * @param previous the version before this change, where there is one (null for a create); the change feed fills it
+ *                 in, for matchers that compare the two; null too on a change read back for delivery
  */
 public record Change(long versionId, String type, String id, String interaction, OffsetDateTime changedAt,
-                     JsonObject resource) {
+                     JsonObject resource, JsonObject previous) {
 }

@@ -45,7 +45,8 @@ public final class ChangeFeed {
           break;
         }
         changes.add(new Change(row.getLong("version_id"), row.getString("type"), row.getString("id"),
-            row.getString("interaction"), row.getOffsetDateTime("changed_at"), row.getJsonObject("content")));
+            row.getString("interaction"), row.getOffsetDateTime("changed_at"), row.getJsonObject("content"),
+            row.getJsonObject("previous")));
       }
       return new Batch(changes, held, changes.size() == limit);
     });

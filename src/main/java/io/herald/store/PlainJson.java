@@ -19,7 +19,8 @@ public final class PlainJson {
     return (Map<String, Object>) plain(json);
   }
 
-  private static Object plain(Object value) {
+  /** A JSON value (object, array or scalar) as plain maps, lists and scalars. */
+  public static Object plain(Object value) {
     if (value instanceof JsonObject o) {
       value = o.getMap();
     } else if (value instanceof JsonArray a) {

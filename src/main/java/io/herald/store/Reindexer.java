@@ -1,5 +1,6 @@
 package io.herald.store;
 
+import io.herald.Registries;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

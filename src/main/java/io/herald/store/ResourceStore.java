@@ -1,5 +1,6 @@
 package io.herald.store;
 
+import io.herald.bus.Refusal;
 import io.herald.bus.Failures;
 import io.herald.criteria.Registry;
 import io.herald.criteria.SearchRequest;
@@ -64,11 +65,11 @@ final class ResourceStore {
       String outcome = row.getString("outcome");
       Long current = row.getLong("current_version");
       switch (outcome) {
-        case "precondition-failed" -> throw new StoreFailure(Failures.PRECONDITION_FAILED,
+        case "precondition-failed" -> throw new Refusal(Failures.PRECONDITION_FAILED,
             "If-Match expects version " + ifMatch + " of " + type + "/" + id + ", but "
                 + (current == null ? "it does not exist" : "the current version is " + current));
-        case "not-found" -> throw new StoreFailure(Failures.NOT_FOUND, type + "/" + id + " does not exist");
-        case "gone" -> throw new StoreFailure(Failures.GONE, type + "/" + id + " is already deleted");
+        case "not-found" -> throw new Refusal(Failures.NOT_FOUND, type + "/" + id + " does not exist");
+        case "gone" -> throw new Refusal(Failures.GONE, type + "/" + id + " is already deleted");
         default -> {
           committed.run();
           JsonObject meta = row.getJsonObject("meta");
@@ -87,11 +88,11 @@ final class ResourceStore {
   Future<JsonObject> read(String type, String id) {
     return pool.preparedQuery(SqlQueries.READ).execute(Tuple.of(type, id)).map(rows -> {
       if (rows.size() == 0) {
-        throw new StoreFailure(Failures.NOT_FOUND, type + "/" + id + " does not exist");
+        throw new Refusal(Failures.NOT_FOUND, type + "/" + id + " does not exist");
       }
       Row row = rows.iterator().next();
       if (row.getBoolean("deleted")) {
-        throw new StoreFailure(Failures.GONE, type + "/" + id + " was deleted (version " + row.getLong("version_id") + ")");
+        throw new Refusal(Failures.GONE, type + "/" + id + " was deleted (version " + row.getLong("version_id") + ")");
       }
       return new JsonObject().put("resource", row.getJsonObject("content"))
           .put("versionId", row.getLong("version_id")).put("lastUpdated", format(row.getOffsetDateTime("last_updated")));
@@ -101,11 +102,11 @@ final class ResourceStore {
   Future<JsonObject> readVersion(String type, String id, long versionId) {
     return pool.preparedQuery(SqlQueries.READ_VERSION).execute(Tuple.of(versionId, type, id)).map(rows -> {
       if (rows.size() == 0) {
-        throw new StoreFailure(Failures.NOT_FOUND, "Version " + versionId + " of " + type + "/" + id + " does not exist");
+        throw new Refusal(Failures.NOT_FOUND, "Version " + versionId + " of " + type + "/" + id + " does not exist");
       }
       Row row = rows.iterator().next();
       if ("delete".equals(row.getString("interaction"))) {
-        throw new StoreFailure(Failures.GONE, "Version " + versionId + " of " + type + "/" + id + " is its deletion");
+        throw new Refusal(Failures.GONE, "Version " + versionId + " of " + type + "/" + id + " is its deletion");
       }
       return new JsonObject().put("resource", row.getJsonObject("content"))
           .put("versionId", versionId).put("lastUpdated", format(row.getOffsetDateTime("last_updated")));
@@ -130,7 +131,7 @@ final class ResourceStore {
           .compose(found -> found.size() > 0 || before != Long.MAX_VALUE ? Future.succeededFuture(found)
               : pool.preparedQuery(SqlQueries.EXISTS).execute(Tuple.of(type, id)).map(exists -> {
                 if (exists.size() == 0) {
-                  throw new StoreFailure(Failures.NOT_FOUND, type + "/" + id + " does not exist");
+                  throw new Refusal(Failures.NOT_FOUND, type + "/" + id + " does not exist");
                 }
                 return found;
               }));
@@ -164,7 +165,7 @@ final class ResourceStore {
         .map(rows -> rows.iterator().next().getLong(0))
         .compose(current -> {
           if (request.snapshot() > current) {
-            return Future.failedFuture(new StoreFailure(Failures.INVALID, "_snapshot " + request.snapshot()
+            return Future.failedFuture(new Refusal(Failures.INVALID, "_snapshot " + request.snapshot()
                 + " is not a snapshot of this server; use the links it returns"));
           }
           long s = request.snapshot() > 0 ? request.snapshot() : current;
@@ -208,7 +209,7 @@ final class ResourceStore {
         .compose(count -> {
           long changed = count.iterator().next().getLong(0);
           if (changed > MAX_CHANGED_DURING_PAGING) {
-            return Future.failedFuture(new StoreFailure(Failures.GONE, "More than " + MAX_CHANGED_DURING_PAGING + " "
+            return Future.failedFuture(new Refusal(Failures.GONE, "More than " + MAX_CHANGED_DURING_PAGING + " "
                 + type + " resources changed since this search began; run the search again"));
           }
           return changed == 0 ? Future.succeededFuture(List.<SortKeys.Keyed>of())
@@ -230,39 +231,6 @@ final class ResourceStore {
       }
     }
     return matching;
-  }
-
-  /**
-   * Notifications of an active subscription after versionId {@code from} (null: just the latest),
-   * oldest first, with the resource each change wrote.
-   */
-  Future<JsonObject> poll(String subscription, Long from, int count) {
-    return pool.preparedQuery(SqlQueries.SUBSCRIPTION_STATUS).execute(Tuple.of(subscription)).compose(rows -> {
-      if (rows.size() == 0 || rows.iterator().next().getBoolean("deleted")) {
-        return Future.failedFuture(new StoreFailure(Failures.NOT_FOUND, "Subscription/" + subscription + " does not exist"));
-      }
-      String status = rows.iterator().next().getString("status");
-      if (!"active".equals(status)) {
-        return Future.failedFuture(new StoreFailure(Failures.FORBIDDEN,
-            "Subscription/" + subscription + " is " + status + ", not active; set its status to active to poll it"));
-      }
-      Future<RowSet<Row>> found = from == null
-          ? pool.preparedQuery(SqlQueries.POLL_LATEST).execute(Tuple.of(subscription))
-          : pool.preparedQuery(SqlQueries.POLL).execute(Tuple.of(subscription, from, count + 1));
-      return found.map(notifications -> {
-        JsonArray entries = new JsonArray();
-        for (Row row : notifications) {
-          if (entries.size() == count) {
-            break;
-          }
-          entries.add(new JsonObject().put("eventNumber", row.getLong("event_number"))
-              .put("versionId", row.getLong("version_id")).put("type", row.getString("type"))
-              .put("id", row.getString("id")).put("interaction", row.getString("interaction"))
-              .put("resource", row.getJsonObject("content")));
-        }
-        return new JsonObject().put("entries", entries).put("more", notifications.size() > count);
-      });
-    });
   }
 
   private static List<SortKeys.Keyed> keyed(RowSet<Row> rows) {

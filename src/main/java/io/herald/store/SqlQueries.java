@@ -39,13 +39,16 @@ final class SqlQueries {
       + " ORDER BY type, id, version_id DESC LIMIT $5";
 
   /**
-   * The change feed after $1, at most $2 rows. {@code settled}: the writing transaction is older
-   * than every transaction still running, so no change with a smaller versionId can commit later.
+   * The change feed after $1, at most $2 rows, each with the version before it. {@code settled}: the writing
+   * transaction is older than every transaction still running, so no change with a smaller versionId can commit later.
    */
   static final String FEED =
-      "SELECT version_id, type, id, interaction, changed_at, content,"
-          + " tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
-          + " FROM change WHERE version_id > $1 ORDER BY version_id LIMIT $2";
+      "SELECT c.version_id, c.type, c.id, c.interaction, c.changed_at, c.content, p.content AS previous,"
+          + " c.tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
+          + " FROM change c LEFT JOIN LATERAL (SELECT h.content FROM resource_history h"
+          + " WHERE h.type = c.type AND h.id = c.id AND h.version_id < c.version_id"
+          + " ORDER BY h.version_id DESC LIMIT 1) p ON true"
+          + " WHERE c.version_id > $1 ORDER BY c.version_id LIMIT $2";
 
   /** How many resources of type $1 changed after versionId $2, counting to $3 at most. */
   static final String CHANGED_SINCE = "SELECT count(*) FROM (SELECT DISTINCT c.id FROM change c"
@@ -57,21 +60,6 @@ final class SqlQueries {
           + " FROM resource_history h WHERE h.type = $1 AND h.version_id <= $2"
           + " AND h.id IN (SELECT c.id FROM change c WHERE c.version_id > $2 AND c.type = $1)"
           + " ORDER BY h.id, h.version_id DESC";
-
-  static final String SUBSCRIPTION_STATUS =
-      "SELECT deleted, content ->> 'status' AS status FROM resource WHERE type = 'Subscription' AND id = $1";
-
-  /** Notifications of subscription $1 after versionId $2, oldest first, at most $3, with the resource as that change wrote it. */
-  static final String POLL =
-      "SELECT n.event_number, n.version_id, n.type, n.id, n.interaction, c.content FROM notification n"
-          + " JOIN change c ON c.version_id = n.version_id"
-          + " WHERE n.subscription_id = $1 AND n.version_id > $2 ORDER BY n.version_id LIMIT $3";
-
-  /** The latest notification of subscription $1. */
-  static final String POLL_LATEST =
-      "SELECT n.event_number, n.version_id, n.type, n.id, n.interaction, c.content FROM notification n"
-          + " JOIN change c ON c.version_id = n.version_id"
-          + " WHERE n.subscription_id = $1 ORDER BY n.version_id DESC LIMIT 1";
 
   static final String NOTIFY = "NOTIFY " + ChangeFeed.CHANNEL;
 

@@ -1,6 +1,10 @@
 package io.herald.store;
 
+import io.herald.bus.Refusal;
+import io.herald.database.Outage;
+import io.herald.Registries;
 import io.herald.bus.Addresses;
+import io.herald.database.Database;
 import io.herald.bus.Failures;
 import io.herald.criteria.CriteriaException;
 import io.herald.criteria.CriteriaParser;
@@ -13,7 +17,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -46,22 +49,18 @@ public final class StoreVerticle extends VerticleBase {
     this.registry = registry;
   }
 
-  public static PgConnectOptions connectOptions(String uri) {
-    return PgConnectOptions.fromUri(uri).setCachePreparedStatements(true).setPipeliningLimit(256);
-  }
-
   @Override
   public Future<?> start() {
     pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.poolSize())
             .setConnectionTimeout(10))   // a connection not free by then is a 503, well before the bus gives up (30 s)
-        .connectingTo(connectOptions(config.pgUri()))
+        .connectingTo(Database.connectOptions(config.pgUri()))
         .using(vertx)
         .build();
     CommitSignal signal = new CommitSignal(pool);
     store = new ResourceStore(pool, registry.registry(), signal::committed);
     CriteriaParser parser = new CriteriaParser(registry.registry());
-    return utf8(pool).compose(checked -> Migrations.run(pool)).compose(version -> {
+    return Database.prepare(pool).compose(version -> {
       new Reindexer(pool, registry).runIfNeeded();
       EventBus bus = vertx.eventBus();
       consume(bus, Addresses.STORE_CREATE, body -> store.create(body.getString("type"), body.getJsonObject("resource")));
@@ -75,19 +74,7 @@ public final class StoreVerticle extends VerticleBase {
           HistoryQuery.parse(params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
       consume(bus, Addresses.STORE_SEARCH, body -> store.search(SearchRequest.parse(parser, registry.registry(),
           body.getString("type"), params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
-      consume(bus, Addresses.STORE_POLL, body -> store.poll(body.getString("subscription"), body.getLong("from"),
-          body.getInteger("count")));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    });
-  }
-
-  /** Herald's text is UTF-8, and long values are indexed by characters: a database of another encoding is refused. */
-  private static Future<Void> utf8(Pool pool) {
-    return pool.query("SHOW server_encoding").execute().compose(rows -> {
-      String encoding = rows.iterator().next().getString(0);
-      return "UTF8".equalsIgnoreCase(encoding) ? Future.succeededFuture()
-          : Future.failedFuture(new IllegalStateException("The database's encoding is " + encoding
-              + "; Herald needs a UTF8 database (CREATE DATABASE ... ENCODING 'UTF8')"));
     });
   }
 
@@ -120,7 +107,7 @@ public final class StoreVerticle extends VerticleBase {
   /** A failure as the bus carries it: the request's fault, the database out of reach, or the store's own fault. */
   private static void fail(Message<JsonObject> message, Throwable cause) {
     Outage outage = Outage.of(cause);
-    if (cause instanceof StoreFailure failure) {
+    if (cause instanceof Refusal failure) {
       message.fail(failure.code, failure.getMessage());
     } else if (cause instanceof CriteriaException invalid) {
       message.fail(Failures.INVALID, invalid.getMessage());

@@ -1,8 +1,10 @@
 package io.herald.subscription;
 
+import io.herald.store.Change;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,20 +30,26 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
   }
 
   /**
-   * {@code {changes: [{versionId, type, id, interaction, resource}], notifications: [{subscription, eventNumber,
-   * versionId}], changedSubscriptions: [{id, versionId, resource?}]}}.
+   * {@code {changes: [{versionId, type, id, interaction, changedAt, resource}], notifications: [{subscription,
+   * eventNumber, kind, versionId?}], changedSubscriptions: [{id, versionId, resource?}]}}. A change's previous version
+   * is not carried: delivery never needs it.
    */
   public JsonObject toJson() {
     JsonArray changes = new JsonArray();
     JsonArray numbered = new JsonArray();
     Map<Long, Boolean> seen = new HashMap<>();
     for (Notification n : notifications) {
-      if (seen.putIfAbsent(n.versionId(), Boolean.TRUE) == null) {
-        changes.add(new JsonObject().put("versionId", n.versionId()).put("type", n.type()).put("id", n.id())
-            .put("interaction", n.interaction()).put("resource", n.resource()));
+      JsonObject json = new JsonObject().put("subscription", n.subscription()).put("eventNumber", n.eventNumber())
+          .put("kind", n.kind().code());
+      Change c = n.change();
+      if (c != null) {
+        json.put("versionId", c.versionId());
+        if (seen.putIfAbsent(c.versionId(), Boolean.TRUE) == null) {
+          changes.add(new JsonObject().put("versionId", c.versionId()).put("type", c.type()).put("id", c.id())
+              .put("interaction", c.interaction()).put("changedAt", c.changedAt().toString()).put("resource", c.resource()));
+        }
       }
-      numbered.add(new JsonObject().put("subscription", n.subscription()).put("eventNumber", n.eventNumber())
-          .put("versionId", n.versionId()));
+      numbered.add(json);
     }
     JsonArray changed = new JsonArray();
     changedSubscriptions.forEach(c -> changed.add(new JsonObject().put("id", c.id()).put("versionId", c.versionId())
@@ -50,14 +58,18 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
   }
 
   public static Announcement fromJson(JsonObject json) {
-    Map<Long, JsonObject> changes = new HashMap<>();
-    json.getJsonArray("changes").forEach(c -> changes.put(((JsonObject) c).getLong("versionId"), (JsonObject) c));
+    Map<Long, Change> changes = new HashMap<>();
+    for (Object o : json.getJsonArray("changes")) {
+      JsonObject c = (JsonObject) o;
+      changes.put(c.getLong("versionId"), new Change(c.getLong("versionId"), c.getString("type"), c.getString("id"),
+          c.getString("interaction"), OffsetDateTime.parse(c.getString("changedAt")), c.getJsonObject("resource"), null));
+    }
     List<Notification> notifications = new ArrayList<>();
     for (Object o : json.getJsonArray("notifications")) {
       JsonObject n = (JsonObject) o;
-      JsonObject change = changes.get(n.getLong("versionId"));
-      notifications.add(new Notification(n.getString("subscription"), n.getLong("eventNumber"), n.getLong("versionId"),
-          change.getString("type"), change.getString("id"), change.getString("interaction"), change.getJsonObject("resource")));
+      Long versionId = n.getLong("versionId");
+      notifications.add(new Notification(n.getString("subscription"), n.getLong("eventNumber"),
+          Notification.Kind.of(n.getString("kind")), versionId == null ? null : changes.get(versionId)));
     }
     List<SubscriptionChange> changed = new ArrayList<>();
     for (Object o : json.getJsonArray("changedSubscriptions")) {

@@ -1,7 +1,7 @@
 package io.herald.criteria;
 
 import io.herald.store.PlainJson;
-import io.herald.store.Registries;
+import io.herald.Registries;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;

@@ -1,6 +1,6 @@
 package io.herald.deliver;
 
-import io.herald.subscription.SubscriptionSpec;
+import io.herald.subscription.ChannelTypes;
 import io.herald.testing.BundleLinks;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Receiver;
@@ -96,7 +96,7 @@ class RestHookIT {
         channel.put("type", "poll");
       } else {
         channel.put("type", "rest-hook").put("_type", new JsonObject().put("extension", new JsonArray().add(new JsonObject()
-            .put("url", SubscriptionSpec.CHANNEL_TYPE_EXTENSION).put("valueCoding", new JsonObject().put("code", "poll")))));
+            .put("url", ChannelTypes.EXTENSION).put("valueCoding", new JsonObject().put("code", "poll")))));
       }
       Reply reply = node.put("/Subscription/" + id, new JsonObject().put("resourceType", "Subscription").put("id", id)
           .put("status", "active").put("reason", "test").put("criteria", "Patient?family=Both").put("channel", channel).encode());

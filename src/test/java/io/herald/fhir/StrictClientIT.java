@@ -8,7 +8,7 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import io.herald.subscription.SubscriptionSpec;
+import io.herald.subscription.ChannelTypes;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Receiver;
 import io.herald.testing.Reply;
@@ -165,14 +165,14 @@ class StrictClientIT {
         .put("channel", new JsonObject().put("type", "poll")).encode());
     assertEquals(201, aidbox.status, aidbox::toString);
     Subscription poll = client.read().resource(Subscription.class).withId("polled").execute();
-    Extension channelType = poll.getChannel().getTypeElement().getExtensionByUrl(SubscriptionSpec.CHANNEL_TYPE_EXTENSION);
+    Extension channelType = poll.getChannel().getTypeElement().getExtensionByUrl(ChannelTypes.EXTENSION);
     assertEquals("poll", ((Coding) channelType.getValue()).getCode());
 
     // poll as an R4 client writes it: the Backport IG's extension on channel.type.
     Subscription written = new Subscription();
     written.setStatus(SubscriptionStatus.ACTIVE).setReason("strict client").setCriteria("Patient?family=Polled");
     written.getChannel().setType(SubscriptionChannelType.RESTHOOK).getTypeElement().addExtension(
-        SubscriptionSpec.CHANNEL_TYPE_EXTENSION, new Coding(SubscriptionSpec.CHANNEL_TYPE_SYSTEM, "poll", null));
+        ChannelTypes.EXTENSION, new Coding(ChannelTypes.SYSTEM, "poll", null));
     String writtenId = client.create().resource(written).execute().getId().getIdPart();
 
     poll.setReason("updated by a strict client");

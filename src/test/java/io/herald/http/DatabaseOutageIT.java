@@ -1,5 +1,6 @@
 package io.herald.http;
 
+import io.herald.database.Outage;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Reply;
 import io.herald.testing.TcpRelay;

@@ -1,5 +1,7 @@
 package io.herald.store;
 
+import io.herald.database.Migrations;
+import io.herald.database.Database;
 import io.herald.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +46,7 @@ class ChangeFeedIT {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    options = StoreVerticle.connectOptions(TestDatabase.freshDatabase());
+    options = Database.connectOptions(TestDatabase.freshDatabase());
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(WRITERS + 2)).connectingTo(options).using(vertx).build();
     Migrations.run(pool).await();
   }

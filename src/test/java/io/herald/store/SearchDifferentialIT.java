@@ -1,5 +1,6 @@
 package io.herald.store;
 
+import io.herald.Registries;
 import io.herald.criteria.Criteria;
 import io.herald.criteria.CriteriaException;
 import io.herald.criteria.CriteriaParser;

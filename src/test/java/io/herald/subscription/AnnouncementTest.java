@@ -1,8 +1,10 @@
 package io.herald.subscription;
 
+import io.herald.store.Change;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,9 +18,9 @@ class AnnouncementTest {
     JsonObject patient = new JsonObject().put("resourceType", "Patient").put("id", "p1").put("active", true);
     JsonObject observation = new JsonObject().put("resourceType", "Observation").put("id", "o1");
     Announcement sent = new Announcement(List.of(
-        new Notification("a", 1, 10, "Patient", "p1", "create", patient),
-        new Notification("b", 7, 10, "Patient", "p1", "create", patient),
-        new Notification("a", 2, 11, "Observation", "o1", "delete", observation)),
+        Notification.event("a", 1, change(10, "Patient", "p1", "create", patient)),
+        Notification.event("b", 7, change(10, "Patient", "p1", "create", patient)),
+        Notification.event("a", 2, change(11, "Observation", "o1", "delete", observation))),
         List.of(new Announcement.SubscriptionChange("c", 12, null),
             new Announcement.SubscriptionChange("d", 13, new JsonObject().put("resourceType", "Subscription"))));
 
@@ -27,9 +29,13 @@ class AnnouncementTest {
 
     Announcement received = Announcement.fromJson(new JsonObject(wire.encode()));
     assertEquals(sent.notifications(), received.notifications());
-    assertEquals(patient, received.notifications().get(1).resource());
+    assertEquals(patient, received.notifications().get(1).change().resource());
     assertEquals("b", received.notifications().get(1).subscription());
     assertNull(received.changedSubscriptions().get(0).resource(), "a deleted subscription carries no content");
     assertEquals(sent.changedSubscriptions(), received.changedSubscriptions());
+  }
+
+  private static Change change(long versionId, String type, String id, String interaction, JsonObject resource) {
+    return new Change(versionId, type, id, interaction, OffsetDateTime.parse("2026-11-30T12:00:00.123Z"), resource, null);
   }
 }

@@ -151,7 +151,7 @@ class PollIT {
     assertEquals(0, polls.stream().filter(CompletableFuture::isDone).count(), "all wait; one answered early: " + early);
     AtomicInteger reads = new AtomicInteger();
     Handler<DeliveryContext<Object>> counter = delivery -> {
-      if (delivery.message().address().equals(Addresses.STORE_POLL)) {
+      if (delivery.message().address().equals(Addresses.DELIVER_POLL)) {
         reads.incrementAndGet();
       }
       delivery.next();

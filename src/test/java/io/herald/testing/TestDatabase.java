@@ -1,6 +1,6 @@
 package io.herald.testing;
 
-import io.herald.store.EmbeddedPostgres;
+import io.herald.database.EmbeddedPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;

@@ -1,4 +1,4 @@
-package io.herald.store;
+package io.herald.database;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * runs once, in its own transaction, recorded in {@code herald_schema_version}; an advisory lock
  * lets several nodes start against one database at the same time.
  */
-final class Migrations {
+public final class Migrations {
 
   /** In order. Append only: a script that has run is never edited. */
   static final List<String> SCRIPTS = List.of(
@@ -30,7 +30,8 @@ final class Migrations {
       "V3__notifications.sql",
       "V4__delivery_state.sql",
       "V5__poll_channel_type.sql",
-      "V6__long_index_values.sql");
+      "V6__long_index_values.sql",
+      "V7__notification_kind.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;
@@ -38,7 +39,7 @@ final class Migrations {
   private Migrations() {
   }
 
-  static Future<Integer> run(Pool pool) {
+  public static Future<Integer> run(Pool pool) {
     return run(pool, SCRIPTS.size());
   }
 

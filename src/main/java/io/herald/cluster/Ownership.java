@@ -1,4 +1,4 @@
-package io.herald.store;
+package io.herald.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,14 +10,30 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One role that one node of a cluster plays at a time (matching, delivering): held as a
- * PostgreSQL session advisory lock on a connection of its own. A node that does not get the lock
- * tries again every second; the lock is released when the holder stops or its connection dies,
- * and then another node takes the role over. Used from one verticle's context.
+ * Which node plays a role (matching the feed, delivering subscriptions), and for which subscriptions: the one place
+ * that decides it. Today one node holds each role for every subscription, by a PostgreSQL session advisory lock on a
+ * connection of its own; a node that does not get the lock tries again every second, and the lock is released when
+ * the holder stops or its connection dies, so another node takes the role over. Workers ask {@link #owns} before
+ * every send, so delivery can be split by subscription across nodes here, without touching them. Used from one
+ * verticle's context.
  */
-public final class Leadership {
+public final class Ownership {
 
-  private static final Logger LOG = Logger.getLogger(Leadership.class.getName());
+  /** The roles, each with its advisory-lock key. */
+  public enum Role {
+    MATCHING(4864557402L, "Matcher"),
+    DELIVERY(4864557403L, "Deliverer");
+
+    private final long lock;
+    private final String title;
+
+    Role(long lock, String title) {
+      this.lock = lock;
+      this.title = title;
+    }
+  }
+
+  private static final Logger LOG = Logger.getLogger(Ownership.class.getName());
   private static final long RETRY_MS = 1000;
 
   private final Vertx vertx;
@@ -29,17 +45,17 @@ public final class Leadership {
   private PgConnection connection;
   private long retryTimer = -1;
   private boolean stopped;
+  private boolean held;
 
   /**
    * @param gained starts the role once the lock is held; if it fails, the lock is let go and taken again later
    * @param lost   stops the role when the lock's connection dies
    */
-  public Leadership(Vertx vertx, PgConnectOptions options, long key, String role, Supplier<Future<Void>> gained,
-                    Runnable lost) {
+  public Ownership(Vertx vertx, PgConnectOptions options, Role role, Supplier<Future<Void>> gained, Runnable lost) {
     this.vertx = vertx;
     this.options = options;
-    this.key = key;
-    this.role = role;
+    this.key = role.lock;
+    this.role = role.title;
     this.gained = gained;
     this.lost = lost;
   }
@@ -52,9 +68,20 @@ public final class Leadership {
     return attempt();
   }
 
+  /** Whether this node plays the role now. */
+  public boolean held() {
+    return held;
+  }
+
+  /** Whether this node plays the role for {@code subscription} now: today, the holder of the role does for every one. */
+  public boolean owns(String subscription) {
+    return held;
+  }
+
   /** Lets the role go. */
   public Future<Void> stop() {
     stopped = true;
+    held = false;
     vertx.cancelTimer(retryTimer);
     return connection == null ? Future.succeededFuture() : connection.close();
   }
@@ -70,8 +97,10 @@ public final class Leadership {
             return c.close();
           }
           connection = c;
+          held = true;
           c.closeHandler(v -> {
             connection = null;
+            held = false;
             if (!stopped) {
               LOG.warning(role + " lost its database lock; taking it again once it can");
               lost.run();
@@ -79,6 +108,7 @@ public final class Leadership {
             }
           });
           return gained.get().recover(failure -> {
+            held = false;
             LOG.log(Level.WARNING, role + " could not start; letting the lock go", failure);
             return c.close().transform(closed -> Future.failedFuture(failure));
           });

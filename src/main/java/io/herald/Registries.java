@@ -1,4 +1,4 @@
-package io.herald.store;
+package io.herald;
 
 import io.herald.criteria.Registry;
 import io.vertx.core.json.JsonObject;

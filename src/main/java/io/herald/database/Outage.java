@@ -1,4 +1,4 @@
-package io.herald.store;
+package io.herald.database;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -20,10 +20,10 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link #NONE}: anything else, a fault to report as it is.</li>
  * </ul>
  */
-enum Outage {
+public enum Outage {
   NONE, NOT_SENT, LOST;
 
-  static Outage of(Throwable failure) {
+  public static Outage of(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof PgException pg && pg.getSqlState() != null) {
         String state = pg.getSqlState();

@@ -1,4 +1,4 @@
-package io.herald.store;
+package io.herald.database;
 
 import io.herald.testing.HeraldNode;
 import io.vertx.core.Vertx;

@@ -1,7 +1,10 @@
-package io.herald.store;
+package io.herald.database;
 
 import io.herald.criteria.CriteriaParser;
-import io.herald.subscription.SubscriptionSpec;
+import io.herald.Registries;
+import io.herald.deliver.Channels;
+import io.herald.subscription.ChannelTypes;
+import io.herald.subscription.Subscriptions;
 import io.herald.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +48,7 @@ class MigrationsIT {
       String oddType = subscription("q", "{\"type\":\"poll\",\"_type\":null}");
       String ownExtensions = subscription("r", "{\"type\":\"poll\",\"_type\":{\"id\":\"t\",\"extension\":["
           + "{\"url\":\"http://example.org/keep\",\"valueString\":\"kept\"},"
-          + "{\"url\":\"" + SubscriptionSpec.CHANNEL_TYPE_EXTENSION + "\",\"valueCoding\":{\"code\":\"zulip\"}}]}}");
+          + "{\"url\":\"" + ChannelTypes.EXTENSION + "\",\"valueCoding\":{\"code\":\"zulip\"}}]}}");
       String hook = subscription("h", "{\"type\":\"rest-hook\",\"endpoint\":\"http://localhost/x\"}");
       String[][] rows = {{"p", "1", poll}, {"q", "2", oddType}, {"r", "3", ownExtensions}, {"h", "4", hook}};
       for (String[] row : rows) {
@@ -55,17 +58,18 @@ class MigrationsIT {
             + row[2] + "')").execute().await();
       }
       Migrations.run(pool).await();
-      CriteriaParser parser = new CriteriaParser(Registries.load(Path.of("conf/search-parameters.json")).registry());
+      Subscriptions subscriptions = new Subscriptions(
+          new CriteriaParser(Registries.load(Path.of("conf/search-parameters.json")).registry()), Channels.rules());
       for (String table : List.of("resource", "resource_history", "change")) {
         for (String id : List.of("p", "q", "r")) {
           JsonObject content = content(pool, table, id);
           JsonObject channel = content.getJsonObject("channel");
           assertEquals("rest-hook", channel.getString("type"), table + ": " + channel);
           List<Object> channelTypes = channel.getJsonObject("_type").getJsonArray("extension").stream()
-              .filter(e -> ((JsonObject) e).getString("url").equals(SubscriptionSpec.CHANNEL_TYPE_EXTENSION)).toList();
+              .filter(e -> ((JsonObject) e).getString("url").equals(ChannelTypes.EXTENSION)).toList();
           assertEquals(1, channelTypes.size(), channel::encode);
           assertEquals("poll", ((JsonObject) channelTypes.get(0)).getJsonObject("valueCoding").getString("code"));
-          assertEquals(SubscriptionSpec.Channel.POLL, SubscriptionSpec.parse(PlainJson.of(content), parser).channel(),
+          assertEquals("poll", subscriptions.parse(content).channel().type(),
               table + " " + id + " still parses as a poll subscription");
         }
         JsonObject kept = content(pool, table, "r").getJsonObject("channel").getJsonObject("_type");

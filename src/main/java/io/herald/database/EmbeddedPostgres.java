@@ -1,4 +1,4 @@
-package io.herald.store;
+package io.herald.database;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;

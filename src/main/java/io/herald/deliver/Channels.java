@@ -1,0 +1,31 @@
+package io.herald.deliver;
+
+import io.herald.deliver.poll.PollChannel;
+import io.herald.deliver.resthook.RestHookChannel;
+import io.herald.subscription.Subscriptions;
+import io.vertx.core.Vertx;
+
+import java.util.Map;
+
+/**
+ * The registry of channel types: each one's code, its rule for a Subscription's {@code channel}, and, for those that
+ * push, the {@link Channel} a worker sends through. Channels that wait to be asked ({@code poll}) have a rule and no
+ * pusher. Adding a channel is a line here and its own package.
+ */
+public final class Channels {
+
+  private Channels() {
+  }
+
+  /** Every channel type Herald runs, by code, with its rule. */
+  public static Map<String, Subscriptions.ChannelRule> rules() {
+    return Map.of(
+        RestHookChannel.TYPE, RestHookChannel::check,
+        PollChannel.TYPE, PollChannel::check);
+  }
+
+  /** The channels that push, by code. */
+  static Map<String, Channel> pushing(Vertx vertx, RetryPolicy policy) {
+    return Map.of(RestHookChannel.TYPE, RestHookChannel.create(vertx, policy.timeoutMillis()));
+  }
+}

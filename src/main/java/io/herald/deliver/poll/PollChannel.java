@@ -1,0 +1,70 @@
+package io.herald.deliver.poll;
+
+import io.herald.bus.Failures;
+import io.herald.bus.Refusal;
+import io.herald.database.Outage;
+import io.herald.subscription.Notification;
+import io.herald.subscription.Notifications;
+import io.herald.subscription.Subscription;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The poll channel: nothing is pushed; a client asks for the notifications after a versionId ({@code $poll}) and
+ * waits for them ({@link PollWaiters}). This answers the reads, on every node, from the notifications the matcher
+ * numbered.
+ */
+public final class PollChannel {
+
+  public static final String TYPE = "poll";
+
+  private static final Logger LOG = Logger.getLogger(PollChannel.class.getName());
+  private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+
+  private final Notifications notifications;
+
+  public PollChannel(Notifications notifications) {
+    this.notifications = notifications;
+  }
+
+  /** A poll subscription needs nothing beyond the common fields. */
+  public static void check(Subscription.Channel channel) {
+  }
+
+  /**
+   * Answers a read ({@code herald.deliver.poll}: {subscription, from?, count}) with {entries[{eventNumber, versionId,
+   * type, id, interaction, lastUpdated, resource}], more}.
+   */
+  public void answer(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String id = body.getString("subscription");
+    notifications.poll(id, body.getLong("from"), body.getInteger("count")).onComplete(read -> {
+      if (read.succeeded()) {
+        JsonArray entries = new JsonArray();
+        for (Notification n : read.result().notifications()) {
+          if (n.change() != null) {
+            entries.add(new JsonObject().put("eventNumber", n.eventNumber()).put("versionId", n.change().versionId())
+                .put("type", n.change().type()).put("id", n.change().id()).put("interaction", n.change().interaction())
+                .put("lastUpdated", INSTANT.format(n.change().changedAt().withOffsetSameInstant(ZoneOffset.UTC)))
+                .put("resource", n.change().resource()));
+          }
+        }
+        message.reply(new JsonObject().put("entries", entries).put("more", read.result().more()));
+      } else if (read.cause() instanceof Refusal refusal) {
+        message.fail(refusal.code, refusal.getMessage());
+      } else if (Outage.of(read.cause()) != Outage.NONE) {
+        message.fail(Failures.UNAVAILABLE, "The database is out of reach for now (" + read.cause().getMessage()
+            + "); nothing was done, try again");
+      } else {
+        LOG.log(Level.SEVERE, "Reading the notifications of Subscription/" + id + " failed", read.cause());
+        message.fail(Failures.STORE_ERROR, "The notifications could not be read: " + read.cause().getMessage());
+      }
+    });
+  }
+}

@@ -1,0 +1,89 @@
+package io.herald.deliver.resthook;
+
+import io.herald.deliver.Channel;
+import io.herald.store.Change;
+import io.herald.subscription.Notification;
+import io.herald.subscription.Subscription;
+import io.herald.subscription.SubscriptionException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/**
+ * The rest-hook channel, as FHIR R4 defines it and HAPI FHIR sends it: without a payload type,
+ * {@code POST {endpoint}} with no body; with one, {@code PUT {endpoint}/{type}/{id}} with the
+ * resource as written (a delete: {@code DELETE {endpoint}/{type}/{id}}). Every request carries the
+ * subscription's headers and X-Herald-* headers to order and de-duplicate by. A 2xx acknowledges.
+ */
+public final class RestHookChannel implements Channel {
+
+  public static final String TYPE = "rest-hook";
+
+  private final WebClient client;
+  private final long timeoutMillis;
+
+  private RestHookChannel(WebClient client, long timeoutMillis) {
+    this.client = client;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /** One client for every endpoint: kept-alive connections, up to 200 per endpoint. */
+  public static RestHookChannel create(Vertx vertx, long timeoutMillis) {
+    return new RestHookChannel(WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("Herald"),
+        new PoolOptions().setHttp1MaxSize(200)), timeoutMillis);
+  }
+
+  /** A rest-hook needs an endpoint. */
+  public static void check(Subscription.Channel channel) {
+    if (channel.endpoint() == null) {
+      throw new SubscriptionException("channel.endpoint is required for rest-hook: an absolute http or https URL");
+    }
+  }
+
+  @Override
+  public Future<Void> send(Subscription subscription, Notification notification) {
+    try {
+      return request(subscription, notification);
+    } catch (RuntimeException e) {   // a request the client would not even build is a failed attempt, never a stuck worker
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<Void> request(Subscription subscription, Notification n) {
+    Subscription.Channel channel = subscription.channel();
+    Change change = n.change();
+    String endpoint = channel.endpoint().endsWith("/")
+        ? channel.endpoint().substring(0, channel.endpoint().length() - 1) : channel.endpoint();
+    HttpMethod method;
+    String url;
+    if (channel.payload() == null) {
+      method = HttpMethod.POST;
+      url = channel.endpoint();
+    } else {
+      method = change.interaction().equals("delete") ? HttpMethod.DELETE : HttpMethod.PUT;
+      url = endpoint + "/" + change.type() + "/" + change.id();
+    }
+    HttpRequest<Buffer> request = client.requestAbs(method, url).timeout(timeoutMillis);
+    for (Subscription.Header header : channel.headers()) {
+      request.putHeader(header.name(), header.value());
+    }
+    request.putHeader("X-Herald-Subscription", subscription.id())
+        .putHeader("X-Herald-Event-Number", Long.toString(n.eventNumber()))
+        .putHeader("X-Herald-Version-Id", Long.toString(change.versionId()))
+        .putHeader("X-Herald-Interaction", change.interaction());
+    Future<HttpResponse<Buffer>> sent;
+    if (method == HttpMethod.PUT) {
+      sent = request.putHeader("Content-Type", channel.payload()).sendBuffer(change.resource().toBuffer());
+    } else {
+      sent = request.send();
+    }
+    return sent.compose(response -> response.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()
+        : Future.failedFuture(method + " " + url + " answered " + response.statusCode()));
+  }
+}

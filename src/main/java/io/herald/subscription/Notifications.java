@@ -1,0 +1,180 @@
+package io.herald.subscription;
+
+import io.herald.bus.Failures;
+import io.herald.bus.Refusal;
+import io.herald.store.Change;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Every read and write of notifications, the subscriptions' counters, the match cursor and the acknowledgements of
+ * delivery, over one pool. The statements are in {@link SubscriptionSql}.
+ */
+public final class Notifications {
+
+  /** A subscription's version as of some point of the feed; {@code content} null when it was deleted then. */
+  public record Version(String id, long versionId, JsonObject content) {
+  }
+
+  /** Notifications read for a poller, and whether more follow them. */
+  public record Page(List<Notification> notifications, boolean more) {
+  }
+
+  /** A subscription as its deliverer finds it: its current version (content null: deleted) and what was acknowledged. */
+  public record Position(Version subscription, long acknowledged) {
+  }
+
+  private final Pool pool;
+
+  public Notifications(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The versionId of the last change the matcher finished with. */
+  public Future<Long> cursor() {
+    return pool.query(SubscriptionSql.CURSOR).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Every subscription's latest eventNumber. */
+  public Future<Map<String, Long>> counters() {
+    return pool.query(SubscriptionSql.COUNTERS).execute().map(rows -> {
+      Map<String, Long> counters = new HashMap<>();
+      rows.forEach(row -> counters.put(row.getString("id"), row.getLong("last_event")));
+      return counters;
+    });
+  }
+
+  /** Every subscription as it was at {@code versionId}. */
+  public Future<List<Version>> subscriptionsAsOf(long versionId) {
+    return pool.preparedQuery(SubscriptionSql.SUBSCRIPTIONS_AS_OF).execute(Tuple.of(versionId)).map(rows -> {
+      List<Version> versions = new ArrayList<>(rows.size());
+      rows.forEach(row -> versions.add(new Version(row.getString("id"), row.getLong("version_id"),
+          row.getJsonObject("content"))));
+      return versions;
+    });
+  }
+
+  /**
+   * Commits one batch of the matcher in one transaction: the cursor from {@code from} to {@code to} (failing when
+   * another matcher moved it), the notifications, and the counters they were numbered from.
+   *
+   * @param counters each subscription's new latest eventNumber, sorted by id: rows are locked in one order
+   */
+  public Future<Void> commit(long from, long to, List<Notification> numbered, SortedMap<String, Long> counters) {
+    return pool.withTransaction(c -> c.preparedQuery(SubscriptionSql.MOVE_CURSOR).execute(Tuple.of(to, from))
+        .compose(moved -> moved.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new IllegalStateException("the match cursor moved under this node")))
+        .compose(v -> numbered.isEmpty() ? Future.<Void>succeededFuture() : c.preparedQuery(SubscriptionSql.INSERT_NOTIFICATIONS)
+            .execute(columns(numbered))
+            .compose(done -> c.preparedQuery(SubscriptionSql.SAVE_COUNTERS).execute(Tuple.tuple()
+                .addArrayOfString(counters.keySet().toArray(String[]::new))
+                .addArrayOfLong(counters.values().toArray(Long[]::new))))
+            .mapEmpty()));
+  }
+
+  private static Tuple columns(List<Notification> numbered) {
+    int size = numbered.size();
+    String[] subscriptions = new String[size];
+    Long[] events = new Long[size];
+    String[] kinds = new String[size];
+    Long[] versions = new Long[size];
+    String[] types = new String[size];
+    String[] ids = new String[size];
+    String[] interactions = new String[size];
+    for (int i = 0; i < size; i++) {
+      Notification n = numbered.get(i);
+      Change change = n.change();
+      subscriptions[i] = n.subscription();
+      events[i] = n.eventNumber();
+      kinds[i] = n.kind().code();
+      versions[i] = change == null ? null : change.versionId();
+      types[i] = change == null ? null : change.type();
+      ids[i] = change == null ? null : change.id();
+      interactions[i] = change == null ? null : change.interaction();
+    }
+    return Tuple.tuple().addArrayOfString(subscriptions).addArrayOfLong(events).addArrayOfString(kinds)
+        .addArrayOfLong(versions).addArrayOfString(types).addArrayOfString(ids).addArrayOfString(interactions);
+  }
+
+  /** Subscription {@code id}'s notifications after {@code eventNumber}, in order, at most {@code limit}. */
+  public Future<List<Notification>> after(String id, long eventNumber, int limit) {
+    return pool.preparedQuery(SubscriptionSql.NOTIFICATIONS).execute(Tuple.of(id, eventNumber, limit)).map(rows -> {
+      List<Notification> found = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        Notification.Kind kind = Notification.Kind.of(row.getString("kind"));
+        Change change = kind != Notification.Kind.EVENT ? null : new Change(row.getLong("version_id"),
+            row.getString("type"), row.getString("id"), row.getString("interaction"), row.getOffsetDateTime("changed_at"),
+            row.getJsonObject("content"), null);
+        found.add(new Notification(id, row.getLong("event_number"), kind, change));
+      }
+      return found;
+    });
+  }
+
+  /**
+   * An active subscription's notifications after versionId {@code from} (null: just the latest one), oldest first,
+   * at most {@code count}. Refused NOT_FOUND when there is no such subscription, FORBIDDEN when it is not active.
+   */
+  public Future<Page> poll(String id, Long from, int count) {
+    return pool.preparedQuery(SubscriptionSql.POLL_POSITION).execute(Tuple.of(id, from == null ? 0L : from))
+        .compose(rows -> {
+          Row row = rows.size() == 0 ? null : rows.iterator().next();
+          if (row == null || row.getBoolean("deleted")) {
+            return Future.failedFuture(new Refusal(Failures.NOT_FOUND, "Subscription/" + id + " does not exist"));
+          }
+          String status = row.getString("status");
+          if (!"active".equals(status)) {
+            return Future.failedFuture(new Refusal(Failures.FORBIDDEN,
+                "Subscription/" + id + " is " + status + ", not active; set its status to active to poll it"));
+          }
+          if (from == null) {
+            return after(id, Math.max(0, row.getLong("last_event") - 1), 1).map(latest -> new Page(latest, false));
+          }
+          return after(id, row.getLong("from_event"), count + 1).map(found -> found.size() > count
+              ? new Page(found.subList(0, count), true) : new Page(found, false));
+        });
+  }
+
+  /** Where subscription {@code id} stands for its deliverer; null when it does not exist. */
+  public Future<Position> deliveryPosition(String id) {
+    return pool.preparedQuery(SubscriptionSql.DELIVERY_POSITION).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      JsonObject content = row.getBoolean("deleted") ? null : row.getJsonObject("content");
+      return new Position(new Version(id, row.getLong("version_id"), content), row.getLong("acked_event"));
+    });
+  }
+
+  /** Active subscriptions of these channel types with notifications not acknowledged. */
+  public Future<List<String>> behind(Collection<String> channelTypes) {
+    return pool.preparedQuery(SubscriptionSql.BEHIND).execute(Tuple.tuple().addArrayOfString(channelTypes.toArray(String[]::new)))
+        .map(rows -> {
+          List<String> ids = new ArrayList<>(rows.size());
+          rows.forEach(row -> ids.add(row.getString("id")));
+          return ids;
+        });
+  }
+
+  /**
+   * Records what was acknowledged, each subscription's highest eventNumber.
+   *
+   * @param acks sorted by id: rows are locked in one order
+   */
+  public Future<Void> acknowledge(SortedMap<String, Long> acks) {
+    return pool.preparedQuery(SubscriptionSql.ACKNOWLEDGE).execute(Tuple.tuple()
+            .addArrayOfString(acks.keySet().toArray(String[]::new)).addArrayOfLong(acks.values().toArray(Long[]::new)))
+        .mapEmpty();
+  }
+}

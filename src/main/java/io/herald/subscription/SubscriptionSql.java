@@ -1,0 +1,68 @@
+package io.herald.subscription;
+
+/** Every SQL statement over subscriptions' notifications, counters, the match cursor and acknowledgements. */
+final class SubscriptionSql {
+
+  static final String CURSOR = "SELECT version_id FROM match_cursor WHERE id = 1";
+
+  /** Moves the cursor from $2 to $1; no row when another matcher moved it meanwhile. */
+  static final String MOVE_CURSOR = "UPDATE match_cursor SET version_id = $1 WHERE id = 1 AND version_id = $2";
+
+  static final String COUNTERS = "SELECT id, last_event FROM subscription_state";
+
+  /** Every subscription's latest version at or before versionId $1 (deleted ones too, content NULL then). */
+  static final String SUBSCRIPTIONS_AS_OF =
+      "SELECT DISTINCT ON (h.id) h.id, h.version_id, h.content FROM resource_history h"
+          + " WHERE h.type = 'Subscription' AND h.version_id <= $1 ORDER BY h.id, h.version_id DESC";
+
+  static final String INSERT_NOTIFICATIONS =
+      "INSERT INTO notification (subscription_id, event_number, kind, version_id, type, id, interaction)"
+          + " SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])";
+
+  static final String SAVE_COUNTERS =
+      "INSERT INTO subscription_state (id, last_event) SELECT * FROM unnest($1::text[], $2::bigint[])"
+          + " ON CONFLICT (id) DO UPDATE SET last_event = EXCLUDED.last_event";
+
+  /**
+   * The notifications query: subscription $1's notifications after eventNumber $2, in order, at most $3, each with
+   * its change's time and the resource the change wrote.
+   */
+  static final String NOTIFICATIONS =
+      "SELECT n.event_number, n.kind, n.version_id, n.type, n.id, n.interaction, c.changed_at, c.content"
+          + " FROM notification n LEFT JOIN change c ON c.version_id = n.version_id"
+          + " WHERE n.subscription_id = $1 AND n.event_number > $2 ORDER BY n.event_number LIMIT $3";
+
+  /**
+   * Where subscription $1 stands for a poller: whether it exists, its status, its latest eventNumber, and the
+   * eventNumber of its last notification at or before versionId $2 (eventNumbers and versionIds grow together).
+   */
+  static final String POLL_POSITION =
+      "SELECT r.deleted, r.content ->> 'status' AS status, coalesce(s.last_event, 0) AS last_event,"
+          + " coalesce((SELECT n.event_number FROM notification n WHERE n.subscription_id = $1 AND n.version_id <= $2"
+          + " ORDER BY n.version_id DESC LIMIT 1), 0) AS from_event"
+          + " FROM resource r LEFT JOIN subscription_state s ON s.id = r.id WHERE r.type = 'Subscription' AND r.id = $1";
+
+  /**
+   * Where subscription $1 stands for its deliverer: its resource as it is now and the last eventNumber acknowledged.
+   */
+  static final String DELIVERY_POSITION =
+      "SELECT coalesce(d.acked_event, 0) AS acked_event, r.content, r.version_id, r.deleted"
+          + " FROM resource r LEFT JOIN delivery_state d ON d.id = r.id WHERE r.type = 'Subscription' AND r.id = $1";
+
+  /**
+   * Active subscriptions of the channel types $1 with notifications not acknowledged: those a deliverer is behind on.
+   */
+  static final String BEHIND =
+      "SELECT s.id FROM subscription_state s"
+          + " JOIN resource r ON r.type = 'Subscription' AND r.id = s.id AND NOT r.deleted"
+          + " AND r.content->>'status' = 'active' AND " + ChannelTypes.sqlCode("r.content")
+          + " = ANY($1::text[])"
+          + " LEFT JOIN delivery_state d ON d.id = s.id WHERE s.last_event > coalesce(d.acked_event, 0)";
+
+  static final String ACKNOWLEDGE =
+      "INSERT INTO delivery_state AS d (id, acked_event) SELECT * FROM unnest($1::text[], $2::bigint[])"
+          + " ON CONFLICT (id) DO UPDATE SET acked_event = greatest(d.acked_event, EXCLUDED.acked_event)";
+
+  private SubscriptionSql() {
+  }
+}

@@ -1,0 +1,186 @@
+package io.herald.subscription;
+
+import io.herald.criteria.Criteria;
+import io.herald.criteria.CriteriaException;
+import io.herald.criteria.CriteriaParser;
+import io.herald.criteria.DateRange;
+import io.herald.store.PlainJson;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The node's subscriptions as models: parses a Subscription resource once, checking every field (the channel by its
+ * type's own rule), and keeps the model of each subscription's latest version, so that the writer, the matcher and
+ * the deliverer of one node share one parse of each version ({@link #at}). Safe from any thread.
+ */
+public final class Subscriptions {
+
+  /** A channel type's own rule for {@code channel}: what it needs beyond the common fields. */
+  @FunctionalInterface
+  public interface ChannelRule {
+    /** @throws SubscriptionException naming what is wrong */
+    void check(Subscription.Channel channel);
+  }
+
+  public static final Set<String> STATUSES = Set.of("requested", "active", "off", "error");
+
+  private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
+  private static final Pattern HEADER = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \\t]*([\\t\\x20-\\x7e]*)");
+  private static final Pattern MIME = Pattern.compile("[a-z]+/[a-z0-9.+-]+(;.*)?", Pattern.CASE_INSENSITIVE);
+  /** Headers a channel may not set: Herald frames each request itself. */
+  private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection",
+      "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
+
+  private final CriteriaParser parser;
+  private final Map<String, ChannelRule> channels;
+  private final String channelNames;
+  private final Map<String, Subscription> latest = new ConcurrentHashMap<>();
+
+  /** @param channels every channel type Herald runs, by code, with its rule */
+  public Subscriptions(CriteriaParser parser, Map<String, ChannelRule> channels) {
+    this.parser = parser;
+    this.channels = Map.copyOf(channels);
+    this.channelNames = String.join(" or ", new TreeSet<>(channels.keySet()));
+  }
+
+  /**
+   * The model of version {@code versionId} of subscription {@code id}: the one parsed before when there is one, else
+   * parsed now. Null when it cannot be run (written by an older Herald, or under other rules): it is then ignored.
+   */
+  public Subscription at(String id, long versionId, JsonObject resource) {
+    Subscription known = latest.get(id);
+    if (known != null && known.versionId() == versionId) {
+      return known;
+    }
+    try {
+      Subscription parsed = parse(resource).stored(versionId, resource);
+      latest.merge(id, parsed, (old, now) -> old.versionId() > now.versionId() ? old : now);
+      return parsed;
+    } catch (SubscriptionException e) {
+      LOG.warning("Subscription/" + id + " (version " + versionId + ") cannot be run and is ignored: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Keeps the model of a version just written, for the matcher and deliverer of this node. */
+  public void written(Subscription subscription) {
+    latest.merge(subscription.id(), subscription, (old, now) -> old.versionId() > now.versionId() ? old : now);
+  }
+
+  /** Forgets a deleted subscription. */
+  public void deleted(String id) {
+    latest.remove(id);
+  }
+
+  /**
+   * Validates and parses a Subscription resource (version 0: not stored yet).
+   *
+   * @throws SubscriptionException naming the field that is wrong
+   */
+  public Subscription parse(JsonObject resource) {
+    String id = resource.getValue("id") instanceof String s ? s : null;
+    Object status = resource.getValue("status");
+    if (!(status instanceof String st) || !STATUSES.contains(st)) {
+      throw new SubscriptionException("status must be one of requested, active, off, error; not " + describe(status));
+    }
+    Subscription.Kind kind = new Subscription.CriteriaKind(criteria(resource.getValue("criteria")));
+    if (!(resource.getValue("channel") instanceof JsonObject channel)) {
+      throw new SubscriptionException("channel is required, with a type of " + channelNames);
+    }
+    Object type = ChannelTypes.written(channel);
+    ChannelRule rule = type instanceof String t ? channels.get(t) : null;
+    if (rule == null) {
+      throw new SubscriptionException("channel.type must be " + channelNames + ", not " + describe(type));
+    }
+    String endpoint = channel.getValue("endpoint") instanceof String e ? e : null;
+    if (endpoint != null) {
+      checkEndpoint(endpoint);
+    }
+    Object payload = channel.getValue("payload");
+    if (payload != null && !(payload instanceof String p && MIME.matcher(p).matches())) {
+      throw new SubscriptionException("channel.payload must be a mime type such as application/fhir+json, not " + describe(payload));
+    }
+    Subscription.Channel parsed = new Subscription.Channel((String) type, endpoint, headers(channel.getValue("header")),
+        (String) payload);
+    rule.check(parsed);
+    long end = Long.MAX_VALUE;
+    if (resource.getValue("end") != null) {
+      try {
+        end = DateRange.parse(String.valueOf(resource.getValue("end"))).hi() - 1;
+      } catch (IllegalArgumentException e) {
+        throw new SubscriptionException("end must be an instant: " + e.getMessage());
+      }
+    }
+    return new Subscription(id, 0, st, kind, parsed, end, resource);
+  }
+
+  private Criteria criteria(Object written) {
+    if (!(written instanceof String text) || text.isBlank()) {
+      throw new SubscriptionException("criteria is required: a search expression such as Patient?name=smith");
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < 0x20 || text.charAt(i) == 0x7f) {
+        throw new SubscriptionException("criteria must be one line of text; it has a control character (U+"
+            + String.format("%04X", (int) text.charAt(i)) + ") at position " + i);
+      }
+    }
+    if (!text.matches("[A-Z][A-Za-z0-9]{0,63}(\\?.*)?")) {
+      throw new SubscriptionException("criteria '" + text + "' does not start with a resource type (Type?param=value)");
+    }
+    try {
+      return parser.parse(text);
+    } catch (CriteriaException e) {
+      throw new SubscriptionException("criteria: " + e.getMessage());
+    }
+  }
+
+  private static List<Subscription.Header> headers(Object header) {
+    if (header == null) {
+      return List.of();
+    }
+    if (!(PlainJson.plain(header) instanceof List<?> list)) {
+      throw new SubscriptionException("channel.header must be a list of \"Name: value\" strings");
+    }
+    List<Subscription.Header> headers = new ArrayList<>();
+    for (Object h : list) {
+      var m = h instanceof String s ? HEADER.matcher(s) : null;
+      if (m == null || !m.matches()) {
+        throw new SubscriptionException("channel.header entry " + describe(h) + " is not \"Name: value\"");
+      }
+      String name = m.group(1).toLowerCase(Locale.ROOT);
+      if (RESERVED_HEADERS.contains(name) || name.startsWith("x-herald-")) {
+        throw new SubscriptionException("channel.header '" + m.group(1) + "' cannot be set: Herald frames each request "
+            + "itself (Host, Content-Length, Transfer-Encoding, Connection and other hop-by-hop headers, X-Herald-*)");
+      }
+      headers.add(new Subscription.Header(m.group(1), m.group(2).strip()));
+    }
+    return List.copyOf(headers);
+  }
+
+  private static void checkEndpoint(String endpoint) {
+    try {
+      URI uri = new URI(endpoint);
+      if (!uri.isAbsolute() || uri.getHost() == null
+          || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+        throw new SubscriptionException("channel.endpoint must be an absolute http or https URL, not '" + endpoint + "'");
+      }
+    } catch (URISyntaxException e) {
+      throw new SubscriptionException("channel.endpoint '" + endpoint + "' is not a URL: " + e.getReason());
+    }
+  }
+
+  static String describe(Object value) {
+    return value == null ? "nothing" : "'" + value + "'";
+  }
+}
