@@ -137,9 +137,12 @@ class RestHookIT {
     await(() -> "error".equals(node.get("/Subscription/dead").json().getString("status")));
     JsonObject errored = node.get("/Subscription/dead").json();
     assertTrue(errored.getString("error").contains("failed 4 times"), errored::encode);
+    long triedBefore = receiver.received().stream().filter(r -> r.path().equals("/dead")).count();
+    subscribe("dead-watch", "Observation?status=final", "/watch-dead", null);
     node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");   // keeps accumulating
-    Thread.sleep(500);
-    assertEquals(0, receiver.acknowledged("/dead").size());
+    await(() -> receiver.received().stream().anyMatch(r -> r.path().equals("/watch-dead")));   // a later marker
+    assertEquals(triedBefore, receiver.received().stream().filter(r -> r.path().equals("/dead")).count(),
+        "nothing is sent to a subscription in error, not even the change matched after it");
 
     receiver.mode(Receiver.Mode.OK);
     Reply resumed = node.put("/Subscription/dead", errored.copy().put("status", "active").encode());
@@ -198,9 +201,14 @@ class RestHookIT {
     long deletedAt = Long.parseLong(deleted.header("ETag").replaceAll("\\D", ""));
     await(() -> node.sql().query("SELECT version_id FROM match_cursor").execute().await().iterator().next()
         .getLong(0) >= deletedAt);   // the deletion is announced to the deliverer (a retry may race it until then)
-    Thread.sleep(100);
+    // A marker answered only after longer than the longest retry delay (200 ms): any retry of the deleted subscription
+    // pending now would have been received, and acknowledged, before it.
+    receiver.delay(300);
     receiver.mode(Receiver.Mode.OK);
-    Thread.sleep(1500);   // past a retry and the periodic scan
+    subscribe("after-gone", "Observation?status=final", "/after-gone", null);
+    node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+    await(() -> receiver.acknowledged("/after-gone").size() == 1);
+    receiver.delay(0);
     assertEquals(0, receiver.acknowledged("/gone").size());
   }
 
@@ -211,7 +219,11 @@ class RestHookIT {
     await(() -> receiver.received().stream().filter(r -> r.path().equals("/hang-late")).count() == 4);   // the last one allowed
     JsonObject subscription = node.get("/Subscription/late").json();
     assertEquals(200, node.put("/Subscription/late", subscription.put("status", "off").encode()).status);
-    Thread.sleep(1500);   // the attempt has timed out by now
+    // A marker: a later subscription's first attempt hangs too, and it is tried again only once that attempt timed
+    // out (1 s), by which time the earlier attempt has timed out as well.
+    subscribe("late-marker", "Observation?status=final", "/hang-late-marker", null);
+    node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+    await(() -> receiver.received().stream().filter(r -> r.path().equals("/hang-late-marker")).count() == 2);
     JsonObject after = node.get("/Subscription/late").json();
     assertEquals("off", after.getString("status"), "the client's change wins over the failure of an attempt made before it");
     assertNull(after.getString("error"));

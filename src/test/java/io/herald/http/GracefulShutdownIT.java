@@ -4,6 +4,7 @@ import io.herald.testing.HeraldNode;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -30,7 +31,11 @@ class GracefulShutdownIT {
       out.flush();
       Thread.sleep(200);
       stopped = node.herald.stop();           // the request is half sent
-      Thread.sleep(300);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (accepts(port) && System.nanoTime() < deadline) {
+        Thread.sleep(10);   // a marker: the server stops taking connections once shutdown has begun
+      }
+      assertTrue(!accepts(port), "the server took new connections 10 s into its shutdown");
       assertTrue(!stopped.isComplete(), "shutdown waits for the request in flight");
       out.write(body.substring(10).getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -41,5 +46,13 @@ class GracefulShutdownIT {
     assertTrue(response.startsWith("HTTP/1.1 201"), response);
     assertEquals(1, node.count("change"), "the in-flight create was stored");
     node.vertx.close().await();
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket probe = new Socket("localhost", port)) {
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
   }
 }

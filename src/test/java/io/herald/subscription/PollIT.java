@@ -58,9 +58,21 @@ class PollIT {
   void aWaitingPollIsAnsweredByTheNextMatchingChange() throws Exception {
     subscribe("waiting", "Patient?family=Waits", "active");
     long from = version(node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Other\"}]}"));
+    AtomicInteger reads = new AtomicInteger();
+    Handler<DeliveryContext<Object>> counter = delivery -> {
+      if (delivery.message().address().equals(Addresses.DELIVER_POLL)) {
+        reads.incrementAndGet();
+      }
+      delivery.next();
+    };
+    node.vertx.eventBus().addOutboundInterceptor(counter);
     CompletableFuture<Reply> polled = CompletableFuture.supplyAsync(() -> node.get("/Subscription/waiting/$poll?from=" + from + "&timeout=20"));
-    Thread.sleep(300);
-    assertTrue(!polled.isDone(), "the poll waits while nothing matches");
+    long arrived = System.nanoTime() + 10_000_000_000L;
+    while (reads.get() == 0 && System.nanoTime() < arrived) {
+      Thread.sleep(10);   // until the poll has arrived and looked once
+    }
+    node.vertx.eventBus().removeOutboundInterceptor(counter);
+    assertEquals(1, reads.get(), "the poll arrived, read once, found nothing and waits");
     long other = version(node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Other\"}]}"));
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (node.sql().query("SELECT version_id FROM match_cursor").execute().await().iterator().next().getLong(0) < other
