@@ -26,7 +26,7 @@ public final class BulkLoad {
     AtomicLong written = new AtomicLong();
     Future<?>[] lanes = new Future<?>[connections];
     for (int i = 0; i < connections; i++) {
-      lanes[i] = pool.withConnection(c -> c.query("SET synchronous_commit = off").execute()
+      lanes[i] = pool.withConnection(c -> c.query(SqlQueries.BULK_LOAD_SESSION).execute()
           .compose(v -> lane(c, registry, resources, window, written)));
     }
     return Future.all(java.util.List.of(lanes)).map(done -> written.get());

@@ -32,15 +32,14 @@ final class Reindexer {
   }
 
   void runIfNeeded() {
-    pool.preparedQuery("SELECT value FROM herald_setting WHERE key = $1").execute(Tuple.of(KEY))
+    pool.preparedQuery(SqlQueries.SETTING).execute(Tuple.of(KEY))
         .compose(rows -> {
           String indexed = rows.size() == 0 ? null : rows.iterator().next().getString(0);
           if (registry.fingerprint().equals(indexed)) {
             return Future.succeededFuture();
           }
           LOG.info("Search parameters changed: re-indexing resources in the background");
-          return batch("", "", 0).compose(count -> pool.preparedQuery(
-                  "INSERT INTO herald_setting VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
+          return batch("", "", 0).compose(count -> pool.preparedQuery(SqlQueries.SAVE_SETTING)
               .execute(Tuple.of(KEY, registry.fingerprint()))
               .map(done -> {
                 LOG.info("Search index rebuilt for " + count + " resources");
@@ -51,16 +50,15 @@ final class Reindexer {
   }
 
   private Future<Integer> batch(String afterType, String afterId, int done) {
-    return pool.withTransaction(c -> c.preparedQuery("SELECT type, id, version_id, content FROM resource WHERE NOT deleted"
-            + " AND (type, id) > ($1, $2) ORDER BY type, id LIMIT " + BATCH)
-        .execute(Tuple.of(afterType, afterId))
+    return pool.withTransaction(c -> c.preparedQuery(SqlQueries.REINDEX_BATCH)
+        .execute(Tuple.of(afterType, afterId, BATCH))
         .compose(rows -> {
           Future<RowSet<Row>> chain = Future.succeededFuture();
           for (Row row : rows) {
             JsonObject content = row.getJsonObject("content");
             Tuple args = Tuple.of(row.getString("type"), row.getString("id"), row.getLong("version_id"),
                 IndexRows.of(content, registry.registry()));
-            chain = chain.compose(v -> c.preparedQuery("SELECT herald_reindex($1, $2, $3, $4::jsonb)").execute(args));
+            chain = chain.compose(v -> c.preparedQuery(SqlQueries.REINDEX).execute(args));
           }
           return chain.map(rows);
         }))

@@ -85,32 +85,23 @@ final class ResourceStore {
     });
   }
 
-  Future<JsonObject> read(String type, String id) {
-    return pool.preparedQuery(SqlQueries.READ).execute(Tuple.of(type, id)).map(rows -> {
-      if (rows.size() == 0) {
-        throw new Refusal(Failures.NOT_FOUND, type + "/" + id + " does not exist");
-      }
-      Row row = rows.iterator().next();
-      if (row.getBoolean("deleted")) {
-        throw new Refusal(Failures.GONE, type + "/" + id + " was deleted (version " + row.getLong("version_id") + ")");
-      }
-      return new JsonObject().put("resource", row.getJsonObject("content"))
-          .put("versionId", row.getLong("version_id")).put("lastUpdated", format(row.getOffsetDateTime("last_updated")));
-    });
-  }
-
-  Future<JsonObject> readVersion(String type, String id, long versionId) {
-    return pool.preparedQuery(SqlQueries.READ_VERSION).execute(Tuple.of(versionId, type, id)).map(rows -> {
-      if (rows.size() == 0) {
-        throw new Refusal(Failures.NOT_FOUND, "Version " + versionId + " of " + type + "/" + id + " does not exist");
-      }
-      Row row = rows.iterator().next();
-      if ("delete".equals(row.getString("interaction"))) {
-        throw new Refusal(Failures.GONE, "Version " + versionId + " of " + type + "/" + id + " is its deletion");
-      }
-      return new JsonObject().put("resource", row.getJsonObject("content"))
-          .put("versionId", versionId).put("lastUpdated", format(row.getOffsetDateTime("last_updated")));
-    });
+  /** The current version of a resource, or with {@code versionId} that version of it. */
+  Future<JsonObject> read(String type, String id, Long versionId) {
+    boolean current = versionId == null;
+    String what = current ? type + "/" + id : "Version " + versionId + " of " + type + "/" + id;
+    return pool.preparedQuery(current ? SqlQueries.READ : SqlQueries.READ_VERSION)
+        .execute(current ? Tuple.of(type, id) : Tuple.of(versionId, type, id)).map(rows -> {
+          if (rows.size() == 0) {
+            throw new Refusal(Failures.NOT_FOUND, what + " does not exist");
+          }
+          Row row = rows.iterator().next();
+          if (row.getBoolean("deleted")) {
+            throw new Refusal(Failures.GONE, current ? what + " was deleted (version " + row.getLong("version_id") + ")"
+                : what + " is its deletion");
+          }
+          return new JsonObject().put("resource", row.getJsonObject("content"))
+              .put("versionId", row.getLong("version_id")).put("lastUpdated", format(row.getOffsetDateTime("last_updated")));
+        });
   }
 
   /**
@@ -160,7 +151,7 @@ final class ResourceStore {
    * page run in one read-only REPEATABLE READ transaction, so they see one state of the database.
    */
   Future<JsonObject> search(SearchRequest request) {
-    return pool.withTransaction(c -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+    return pool.withTransaction(c -> c.query(SqlQueries.SEARCH_TRANSACTION).execute()
         .compose(v -> c.query(SqlQueries.SNAPSHOT).execute())
         .map(rows -> rows.iterator().next().getLong(0))
         .compose(current -> {

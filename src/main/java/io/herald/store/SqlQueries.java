@@ -10,8 +10,9 @@ final class SqlQueries {
   static final String READ =
       "SELECT content, version_id, last_updated, deleted FROM resource WHERE type = $1 AND id = $2";
 
-  static final String READ_VERSION =
-      "SELECT content, interaction, last_updated FROM resource_history WHERE version_id = $1 AND type = $2 AND id = $3";
+  /** Version $1 of $2/$3, with the same columns as {@link #READ}. */
+  static final String READ_VERSION = "SELECT content, version_id, last_updated, interaction = 'delete' AS deleted"
+      + " FROM resource_history WHERE version_id = $1 AND type = $2 AND id = $3";
 
   static final String EXISTS = "SELECT 1 FROM resource WHERE type = $1 AND id = $2";
 
@@ -60,6 +61,24 @@ final class SqlQueries {
           + " FROM resource_history h WHERE h.type = $1 AND h.version_id <= $2"
           + " AND h.id IN (SELECT c.id FROM change c WHERE c.version_id > $2 AND c.type = $1)"
           + " ORDER BY h.id, h.version_id DESC";
+
+  /** A search page's transaction: one state of the database for all its queries. */
+  static final String SEARCH_TRANSACTION = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+  /** A bulk-load connection commits without waiting for the disk (benchmark set-up only). */
+  static final String BULK_LOAD_SESSION = "SET synchronous_commit = off";
+
+  /** Setting $1 (the search-parameter fingerprint the index was built with). */
+  static final String SETTING = "SELECT value FROM herald_setting WHERE key = $1";
+  static final String SAVE_SETTING =
+      "INSERT INTO herald_setting VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value";
+
+  /** Live resources after ($1 type, $2 id), in (type, id) order, at most $3: a re-indexing batch. */
+  static final String REINDEX_BATCH = "SELECT type, id, version_id, content FROM resource WHERE NOT deleted"
+      + " AND (type, id) > ($1, $2) ORDER BY type, id LIMIT $3";
+
+  /** Replaces the index rows of one resource if it is still at its version (see herald_reindex in db/V2). */
+  static final String REINDEX = "SELECT herald_reindex($1, $2, $3, $4::jsonb)";
 
   static final String NOTIFY = "NOTIFY " + ChangeFeed.CHANNEL;
 

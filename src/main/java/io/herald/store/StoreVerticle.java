@@ -67,9 +67,8 @@ public final class StoreVerticle extends VerticleBase {
       consume(bus, Addresses.STORE_UPDATE, body -> store.update(body.getString("type"), body.getString("id"),
           body.getJsonObject("resource"), body.getLong("ifMatch")));
       consume(bus, Addresses.STORE_DELETE, body -> store.delete(body.getString("type"), body.getString("id"), body.getLong("ifMatch")));
-      consume(bus, Addresses.STORE_READ, body -> body.containsKey("versionId")
-          ? store.readVersion(body.getString("type"), body.getString("id"), body.getLong("versionId"))
-          : store.read(body.getString("type"), body.getString("id")));
+      consume(bus, Addresses.STORE_READ, body -> store.read(body.getString("type"), body.getString("id"),
+          body.getLong("versionId")));
       consume(bus, Addresses.STORE_HISTORY, body -> store.history(body.getString("type"), body.getString("id"),
           HistoryQuery.parse(params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
       consume(bus, Addresses.STORE_SEARCH, body -> store.search(SearchRequest.parse(parser, registry.registry(),

@@ -1,5 +1,7 @@
 /**
- * The store: resources, their history and the change feed, in PostgreSQL.
+ * The store: resources, their history, search and the change feed, in PostgreSQL. Every fixed statement is in
+ * {@code SqlQueries}, search SQL is composed in {@code SearchSql}. The schema and the server are
+ * {@code io.herald.database}'s; notifications and what surrounds them are {@code io.herald.subscription}'s.
  *
  * <h2>Invariants</h2>
  * <ol>
