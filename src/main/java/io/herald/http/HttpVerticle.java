@@ -68,7 +68,7 @@ public final class HttpVerticle extends VerticleBase {
     only(router, "/fhir/:type/_history", "GET, HEAD");
     get(router, "/fhir/:type/:id/_history").handler(history::instance);
     only(router, "/fhir/:type/:id/_history", "GET, HEAD");
-    get(router, "/fhir/:type/:id/_history/:vid").handler(resources::readVersion);
+    get(router, "/fhir/:type/:id/_history/:vid").handler(resources::read);
     only(router, "/fhir/:type/:id/_history/:vid", "GET, HEAD");
     get(router, "/fhir/:type").handler(search::search);
     withBody(router.post("/fhir/:type"), body, FHIR_JSON).handler(resources::create);

@@ -63,28 +63,19 @@ final class ResourceHandler {
     });
   }
 
+  /** read, or vread when the path names a version ({@code _history/{vid}}). */
   void read(RoutingContext ctx) {
     StoreClient.handle(ctx, () -> {
       String type = FhirRequests.type(ctx);
       String id = FhirRequests.id(ctx);
-      return store.request(Addresses.STORE_READ, new JsonObject().put("type", type).put("id", id))
-          .map(reply -> {
-            Responses.resource(ctx, 200, reply, type, id, false);
-            return reply;
-          });
-    });
-  }
-
-  void readVersion(RoutingContext ctx) {
-    StoreClient.handle(ctx, () -> {
-      String type = FhirRequests.type(ctx);
-      String id = FhirRequests.id(ctx);
-      long versionId = FhirRequests.versionId(ctx);
-      return store.request(Addresses.STORE_READ, new JsonObject().put("type", type).put("id", id).put("versionId", versionId))
-          .map(reply -> {
-            Responses.resource(ctx, 200, reply, type, id, false);
-            return reply;
-          });
+      JsonObject command = new JsonObject().put("type", type).put("id", id);
+      if (ctx.pathParam("vid") != null) {
+        command.put("versionId", FhirRequests.versionId(ctx));
+      }
+      return store.request(Addresses.STORE_READ, command).map(reply -> {
+        Responses.resource(ctx, 200, reply, type, id, false);
+        return reply;
+      });
     });
   }
 

@@ -58,27 +58,16 @@ class PollIT {
   void aWaitingPollIsAnsweredByTheNextMatchingChange() throws Exception {
     subscribe("waiting", "Patient?family=Waits", "active");
     long from = version(node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Other\"}]}"));
-    AtomicInteger reads = new AtomicInteger();
-    Handler<DeliveryContext<Object>> counter = delivery -> {
-      if (delivery.message().address().equals(Addresses.DELIVER_POLL)) {
-        reads.incrementAndGet();
+    CompletableFuture<Reply> polled;
+    try (ReadCounter reads = new ReadCounter()) {
+      polled = CompletableFuture.supplyAsync(() -> node.get("/Subscription/waiting/$poll?from=" + from + "&timeout=20"));
+      long arrived = System.nanoTime() + 10_000_000_000L;
+      while (reads.count() == 0 && System.nanoTime() < arrived) {
+        Thread.sleep(10);   // until the poll has arrived and looked once
       }
-      delivery.next();
-    };
-    node.vertx.eventBus().addOutboundInterceptor(counter);
-    CompletableFuture<Reply> polled = CompletableFuture.supplyAsync(() -> node.get("/Subscription/waiting/$poll?from=" + from + "&timeout=20"));
-    long arrived = System.nanoTime() + 10_000_000_000L;
-    while (reads.get() == 0 && System.nanoTime() < arrived) {
-      Thread.sleep(10);   // until the poll has arrived and looked once
+      assertEquals(1, reads.count(), "the poll arrived, read once, found nothing and waits");
     }
-    node.vertx.eventBus().removeOutboundInterceptor(counter);
-    assertEquals(1, reads.get(), "the poll arrived, read once, found nothing and waits");
-    long other = version(node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Other\"}]}"));
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (node.sql().query("SELECT version_id FROM match_cursor").execute().await().iterator().next().getLong(0) < other
-        && System.nanoTime() < deadline) {
-      Thread.sleep(10);   // until the matcher has looked at the change that does not match
-    }
+    awaitMatched(version(node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Other\"}]}")));
     assertTrue(!polled.isDone(), "a change that does not match does not answer it");   // nor later: the answer below holds only the match
     long start = System.nanoTime();
     Reply created = node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Waits\"}]}");
@@ -158,27 +147,59 @@ class PollIT {
           .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString()));
     }
     Thread.sleep(3000);   // let them all arrive and wait
+    awaitMatched(version(node.post("/Patient", "{\"resourceType\":\"Patient\"}")));   // a marker that does not match
     String early = polls.stream().filter(CompletableFuture::isDone).findFirst()
         .map(p -> p.handle((r, e) -> e != null ? e.toString() : r.statusCode() + " " + r.body()).join()).orElse("");
     assertEquals(0, polls.stream().filter(CompletableFuture::isDone).count(), "all wait; one answered early: " + early);
-    AtomicInteger reads = new AtomicInteger();
-    Handler<DeliveryContext<Object>> counter = delivery -> {
-      if (delivery.message().address().equals(Addresses.DELIVER_POLL)) {
-        reads.incrementAndGet();
-      }
-      delivery.next();
-    };
-    node.vertx.eventBus().addOutboundInterceptor(counter);
-    String id = node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Crowd\"}]}").json().getString("id");
-    CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    node.vertx.eventBus().removeOutboundInterceptor(counter);
-    assertTrue(reads.get() <= 4, "the waiters woken by one notification share their reads: " + reads.get() + " reads of the store");
+    String id;
+    int reads;
+    try (ReadCounter counter = new ReadCounter()) {
+      id = node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Crowd\"}]}").json().getString("id");
+      CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      reads = counter.count();
+    }
+    assertTrue(reads <= 4, "the waiters woken by one notification share their reads: " + reads + " reads of the store");
     for (CompletableFuture<HttpResponse<String>> poll : polls) {
       HttpResponse<String> response = poll.get();
       assertEquals(200, response.statusCode(), response::body);
       JsonArray entries = BundleLinks.entries(new JsonObject(response.body()));
       assertEquals(1, entries.size());
       assertEquals(id, entries.getJsonObject(0).getJsonObject("resource").getString("id"));
+    }
+  }
+
+  /** Counts the reads of notifications the node's pollers make while it is open. */
+  private static final class ReadCounter implements AutoCloseable {
+    private final AtomicInteger reads = new AtomicInteger();
+    private final Handler<DeliveryContext<Object>> interceptor = delivery -> {
+      if (delivery.message().address().equals(Addresses.DELIVER_POLL)) {
+        reads.incrementAndGet();
+      }
+      delivery.next();
+    };
+
+    ReadCounter() {
+      node.vertx.eventBus().addOutboundInterceptor(interceptor);
+    }
+
+    int count() {
+      return reads.get();
+    }
+
+    @Override
+    public void close() {
+      node.vertx.eventBus().removeOutboundInterceptor(interceptor);
+    }
+  }
+
+  /** Waits until the matcher has looked at the change {@code versionId}. */
+  private static void awaitMatched(long versionId) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (node.sql().query("SELECT version_id FROM match_cursor").execute().await().iterator().next().getLong(0) < versionId) {
+      if (System.nanoTime() > deadline) {
+        fail("the matcher did not reach change " + versionId + " in 10 s");
+      }
+      Thread.sleep(10);
     }
   }
 
