@@ -29,7 +29,10 @@ import java.util.stream.IntStream;
  *   <li>throughput: creates/s with no active subscription, with 10,000 of which one matches each
  *       change, and with 10 that each match every change, in alternating rounds, all delivered;</li>
  *   <li>$poll wake-up: time from a matching create's response to the waiting poller's answer; then the same with
- *   {@code --crowd} pollers waiting on one subscription at once (one connection each), over 5 rounds.</li>
+ *   {@code --crowd} pollers waiting on one subscription at once (one connection each), over 5 rounds;</li>
+ *   <li>statements (asked for by name, needs pg_stat_statements loaded in the PostgreSQL of HERALD_PG_URI): the SQL
+ *   statements Herald runs per delivered notification, creates at 50/s matching one rest-hook subscription with a
+ *   payload, counted from pg_stat_statements.</li>
  * </ol>
  * <pre>java -cp target/herald.jar io.herald.bench.SubscriptionBenchmark [--rate 500] [--seconds 30] [--warmup 45]
  *     [--rounds 3] [--round-seconds 10] [--concurrency 32] [--subscriptions 10000] [--polls 200] [--crowd 1000]
@@ -80,6 +83,9 @@ public final class SubscriptionBenchmark {
         LoadGenerator crowd = new LoadGenerator(client, herald.port, Integer.parseInt(o.get("crowd")) + 10);
         bench.pollCrowd(crowd, Integer.parseInt(o.get("crowd")), 5);
         crowd.close().await();
+      }
+      if (phases.contains("statements")) {
+        bench.statements(Integer.parseInt(o.get("seconds")));
       }
       pool.close().await();
       bench.load.close().await();
@@ -240,6 +246,55 @@ public final class SubscriptionBenchmark {
     System.out.printf("$poll wake-up of %d pollers waiting on one subscription, commit to each answer: p50 %.2f ms, "
         + "p99 %.2f ms, max %.2f ms (%d answers over %d rounds)%n", waiters, ms(wake, 50), ms(wake, 99),
         wake.getMaxValue() / 1000.0, wake.getTotalCount(), rounds);
+  }
+
+  /**
+   * The statements Herald runs per delivered notification in the steady state: creates at 50/s, each matching one
+   * rest-hook subscription with a payload, counted from pg_stat_statements (reset after a warm-up).
+   */
+  private void statements(int seconds) throws InterruptedException {
+    try {
+      pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute().await();
+      pool.query("SELECT pg_stat_statements_reset()").execute().await();
+    } catch (RuntimeException e) {
+      System.out.println("Statements: pg_stat_statements is not loaded in this PostgreSQL (shared_preload_libraries): "
+          + e.getMessage());
+      return;
+    }
+    load.put("Subscription", "counted", subscription("counted", "Patient?family=Counted", "/counted")
+        .put("channel", new JsonObject().put("type", "rest-hook").put("endpoint", receiver.url("/counted"))
+            .put("payload", "application/fhir+json")));
+    awaitMatcher();
+    String patient = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Counted\"}]}";
+    long before = receiver.count.get();
+    long warm = load.steady("Patient", patient, 50, 5, new ConcurrentHashMap<>());
+    receiver.await(before + warm, 60);
+    Thread.sleep(1500);   // the acknowledgements of the warm-up are flushed
+    pool.query("SELECT pg_stat_statements_reset()").execute().await();
+    before = receiver.count.get();
+    long sent = load.steady("Patient", patient, 50, seconds, new ConcurrentHashMap<>());
+    receiver.await(before + sent, 120);
+    Thread.sleep(1500);   // and those of the measured ones
+    long delivered = receiver.count.get() - before;
+    var rows = pool.query("SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements"
+        + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        + " AND query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC").execute().await();
+    long total = 0;
+    long reads = 0;
+    System.out.printf("Statements per delivered notification (%d creates, %d delivered, one rest-hook subscription "
+        + "with a payload, 50/s for %d s):%n", sent, delivered, seconds);
+    for (var row : rows) {
+      long calls = row.getLong("calls");
+      String query = row.getString("query");
+      total += calls;
+      boolean readBack = query.matches("(?is).*(FROM|JOIN) (notification|change)\\b.*") && query.trim().startsWith("SELECT")
+          && !query.contains("pg_snapshot_xmin");
+      reads += readBack ? calls : 0;
+      System.out.printf("  %8.3f  %s%s%n", calls / (double) delivered, readBack ? "[read back] " : "",
+          query.length() > 150 ? query.substring(0, 150) + "..." : query);
+    }
+    System.out.printf("  total %.2f statements per delivered notification; reads of notification or change rows between "
+        + "the matcher and the request: %.3f%n", total / (double) delivered, reads / (double) delivered);
   }
 
   /** Sets the 10 subscriptions to {@code criteria Patient?family=name} to a status, and waits until the matcher has them. */

@@ -72,6 +72,11 @@ final class Backlog {
     return stale;
   }
 
+  /** Whether notification {@code eventNumber} is delivered or queued here. */
+  boolean has(long eventNumber) {
+    return positioned() && eventNumber <= queuedUpTo;
+  }
+
   /** Whether it knows where it stands: not reading, and its position was read. */
   boolean positioned() {
     return queuedUpTo >= 0 && !reading;

@@ -86,8 +86,11 @@ public final class DeliverVerticle extends VerticleBase {
       return;
     }
     notifications.behind(channels.keySet())
-        .onSuccess(ids -> ids.stream().filter(ownership::owns)
-            .forEach(id -> workers.computeIfAbsent(id, this::worker).rescan()))
+        .onSuccess(behind -> behind.forEach((id, latest) -> {
+          if (ownership.owns(id)) {
+            workers.computeIfAbsent(id, this::worker).rescan(latest);
+          }
+        }))
         .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));
   }
 

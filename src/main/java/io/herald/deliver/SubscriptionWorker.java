@@ -94,9 +94,14 @@ final class SubscriptionWorker {
     }
   }
 
-  /** Look in the database (a scan found it behind). */
-  void rescan() {
-    backlog.stale();
+  /**
+   * A scan found its latest notification, {@code latest}, not acknowledged in the database: unless the worker has it
+   * already (delivered, waiting for the flush, or queued), it looks in the database (a wake-up was lost).
+   */
+  void rescan(long latest) {
+    if (!backlog.has(latest)) {
+      backlog.stale();
+    }
     kick();
   }
 

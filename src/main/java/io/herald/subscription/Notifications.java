@@ -157,13 +157,13 @@ public final class Notifications {
     });
   }
 
-  /** Active subscriptions of these channel types with notifications not acknowledged. */
-  public Future<List<String>> behind(Collection<String> channelTypes) {
+  /** Active subscriptions of these channel types with notifications not acknowledged: id → latest eventNumber. */
+  public Future<Map<String, Long>> behind(Collection<String> channelTypes) {
     return pool.preparedQuery(SubscriptionSql.BEHIND).execute(Tuple.tuple().addArrayOfString(channelTypes.toArray(String[]::new)))
         .map(rows -> {
-          List<String> ids = new ArrayList<>(rows.size());
-          rows.forEach(row -> ids.add(row.getString("id")));
-          return ids;
+          Map<String, Long> behind = new HashMap<>();
+          rows.forEach(row -> behind.put(row.getString("id"), row.getLong("last_event")));
+          return behind;
         });
   }
 

@@ -53,7 +53,7 @@ final class SubscriptionSql {
    * Active subscriptions of the channel types $1 with notifications not acknowledged: those a deliverer is behind on.
    */
   static final String BEHIND =
-      "SELECT s.id FROM subscription_state s"
+      "SELECT s.id, s.last_event FROM subscription_state s"
           + " JOIN resource r ON r.type = 'Subscription' AND r.id = s.id AND NOT r.deleted"
           + " AND r.content->>'status' = 'active' AND " + ChannelTypes.sqlCode("r.content")
           + " = ANY($1::text[])"

@@ -101,6 +101,16 @@ class BacklogTest {
   }
 
   @Test
+  void aScanThatFindsItBehindOnlyByTheFlushOfAcknowledgementsChangesNothing() {
+    Backlog backlog = positioned(2, n(3));
+    backlog.offer(n(4), true);
+    assertTrue(backlog.has(4), "queued: the database is behind only in what it records");
+    assertFalse(backlog.has(5), "announced to nobody here: a lost wake-up, to be read");
+    backlog.reading();
+    assertFalse(backlog.has(3), "while reading it knows nothing");
+  }
+
+  @Test
   void aFullReadLeavesItStaleAndAFailedOneLeavesItUnpositioned() {
     Backlog full = new Backlog();
     full.reading();
