@@ -124,8 +124,12 @@ public final class SubscriptionBenchmark {
       }
     }
     if (timeline) {
-      perSecond.forEach((second, h) -> System.out.printf("  second %3d: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms%n", second,
-          ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0));
+      long wallStart = System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000;
+      java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+          .withZone(java.time.ZoneOffset.UTC);
+      perSecond.forEach((second, h) -> System.out.printf("  second %3d (%s UTC): p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms%n",
+          second, clock.format(java.time.Instant.ofEpochMilli(wallStart + second * 1000)), ms(h, 50), ms(h, 99),
+          h.getMaxValue() / 1000.0));
     }
     System.out.printf("latency at %d creates/s for %d s (after %d s of warm-up), 10 subscriptions matching each change,"
         + " %d receipts (all: %s, out of order: %d):%n", rate, seconds, warmup, fromResponse.getTotalCount(), all,

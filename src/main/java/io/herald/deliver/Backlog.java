@@ -57,9 +57,12 @@ final class Backlog {
     return queue.peek();
   }
 
-  /** The receiver acknowledged the next notification. */
-  void acknowledged() {
-    delivered = queue.poll().eventNumber();
+  /** The receiver acknowledged {@code n}, the next notification (unless the queue was dropped meanwhile). */
+  void acknowledged(Notification n) {
+    if (!queue.isEmpty() && queue.peek().eventNumber() == n.eventNumber()) {
+      queue.poll();
+    }
+    delivered = Math.max(delivered, n.eventNumber());
   }
 
   /** The last eventNumber acknowledged here, or -1. */

@@ -5,6 +5,7 @@ import io.herald.deliver.resthook.RestHookChannel;
 import io.herald.subscription.Subscriptions;
 import io.vertx.core.Vertx;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,11 +18,12 @@ public final class Channels {
   private Channels() {
   }
 
-  /** Every channel type Herald runs, by code, with its rule. */
+  /** Every channel type Herald runs, by code, with its rule, in the order error messages name them. */
   public static Map<String, Subscriptions.ChannelRule> rules() {
-    return Map.of(
-        RestHookChannel.TYPE, RestHookChannel::check,
-        PollChannel.TYPE, PollChannel::check);
+    Map<String, Subscriptions.ChannelRule> rules = new LinkedHashMap<>();
+    rules.put(RestHookChannel.TYPE, RestHookChannel::check);
+    rules.put(PollChannel.TYPE, PollChannel::check);
+    return rules;
   }
 
   /** The channels that push, by code. */

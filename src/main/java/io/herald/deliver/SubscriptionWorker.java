@@ -107,8 +107,9 @@ final class SubscriptionWorker {
 
   /** A new notification: queued at once when it is the next one and the worker is caught up. */
   void offer(Notification n) {
-    backlog.offer(n, subscription != null && retryTimer == -1);
-    kick();
+    if (backlog.offer(n, subscription != null && retryTimer == -1) != Backlog.Offer.DUPLICATE) {
+      kick();
+    }
   }
 
   private void kick() {
@@ -192,7 +193,7 @@ final class SubscriptionWorker {
     long sentWith = version;
     channel.send(subscription, n).onComplete(result -> {
       if (result.succeeded()) {
-        backlog.acknowledged();
+        backlog.acknowledged(n);
         deliverer.acknowledged(id, n.eventNumber());
         attempts.succeeded();
         next();

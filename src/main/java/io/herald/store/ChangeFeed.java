@@ -24,9 +24,15 @@ public final class ChangeFeed {
   public static final String CHANNEL = "herald_change";
 
   private final Pool pool;
+  private final String query;
 
-  public ChangeFeed(Pool pool) {
+  /**
+   * @param previous whether each change carries the version before it ({@link Change#previous}), for matchers that
+   *                 compare the two; reading it costs a look-up and a document per change, so only they ask
+   */
+  public ChangeFeed(Pool pool, boolean previous) {
     this.pool = pool;
+    this.query = previous ? SqlQueries.FEED_WITH_PREVIOUS : SqlQueries.FEED;
   }
 
   /**
@@ -36,7 +42,7 @@ public final class ChangeFeed {
    *     transaction that started earlier is still running): read again shortly.
    */
   public Future<Batch> after(long versionId, int limit) {
-    return pool.preparedQuery(SqlQueries.FEED).execute(Tuple.of(versionId, limit)).map(rows -> {
+    return pool.preparedQuery(query).execute(Tuple.of(versionId, limit)).map(rows -> {
       List<Change> changes = new ArrayList<>(rows.size());
       boolean held = false;
       for (Row row : rows) {

@@ -40,10 +40,16 @@ final class SqlQueries {
       + " ORDER BY type, id, version_id DESC LIMIT $5";
 
   /**
-   * The change feed after $1, at most $2 rows, each with the version before it. {@code settled}: the writing
-   * transaction is older than every transaction still running, so no change with a smaller versionId can commit later.
+   * The change feed after $1, at most $2 rows. {@code settled}: the writing transaction is older than every
+   * transaction still running, so no change with a smaller versionId can commit later.
    */
   static final String FEED =
+      "SELECT version_id, type, id, interaction, changed_at, content, NULL::jsonb AS previous,"
+          + " tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
+          + " FROM change WHERE version_id > $1 ORDER BY version_id LIMIT $2";
+
+  /** {@link #FEED}, each change with the version before it (NULL for a create). */
+  static final String FEED_WITH_PREVIOUS =
       "SELECT c.version_id, c.type, c.id, c.interaction, c.changed_at, c.content, p.content AS previous,"
           + " c.tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
           + " FROM change c LEFT JOIN LATERAL (SELECT h.content FROM resource_history h"

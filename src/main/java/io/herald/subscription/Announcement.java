@@ -46,7 +46,8 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
         json.put("versionId", c.versionId());
         if (seen.putIfAbsent(c.versionId(), Boolean.TRUE) == null) {
           changes.add(new JsonObject().put("versionId", c.versionId()).put("type", c.type()).put("id", c.id())
-              .put("interaction", c.interaction()).put("changedAt", c.changedAt().toString()).put("resource", c.resource()));
+              .put("interaction", c.interaction()).put("changedAt", c.changedAt() == null ? null : c.changedAt().toString())
+              .put("resource", c.resource()));
         }
       }
       numbered.add(json);
@@ -61,15 +62,17 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
     Map<Long, Change> changes = new HashMap<>();
     for (Object o : json.getJsonArray("changes")) {
       JsonObject c = (JsonObject) o;
+      String changedAt = c.getString("changedAt");   // absent from a node of an earlier build
       changes.put(c.getLong("versionId"), new Change(c.getLong("versionId"), c.getString("type"), c.getString("id"),
-          c.getString("interaction"), OffsetDateTime.parse(c.getString("changedAt")), c.getJsonObject("resource"), null));
+          c.getString("interaction"), changedAt == null ? null : OffsetDateTime.parse(changedAt), c.getJsonObject("resource"),
+          null));
     }
     List<Notification> notifications = new ArrayList<>();
     for (Object o : json.getJsonArray("notifications")) {
       JsonObject n = (JsonObject) o;
       Long versionId = n.getLong("versionId");
       notifications.add(new Notification(n.getString("subscription"), n.getLong("eventNumber"),
-          Notification.Kind.of(n.getString("kind")), versionId == null ? null : changes.get(versionId)));
+          Notification.Kind.of(n.getString("kind", "event")), versionId == null ? null : changes.get(versionId)));
     }
     List<SubscriptionChange> changed = new ArrayList<>();
     for (Object o : json.getJsonArray("changedSubscriptions")) {

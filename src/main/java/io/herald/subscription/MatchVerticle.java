@@ -67,7 +67,8 @@ public final class MatchVerticle extends VerticleBase {
     notifications = new Notifications(pool);
     ownership = new Ownership(vertx, options, Ownership.Role.MATCHING,
         () -> load().compose(v -> {
-          follower = new FeedFollower(vertx, new ChangeFeed(pool), cursor, BATCH, this::match);
+          // Criteria match the version written alone; a kind that compares it with the previous one asks the feed for both.
+          follower = new FeedFollower(vertx, new ChangeFeed(pool, false), cursor, BATCH, this::match);
           return follower.start(options);
         }),
         () -> {

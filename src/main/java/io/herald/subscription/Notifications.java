@@ -108,7 +108,15 @@ public final class Notifications {
 
   /** Subscription {@code id}'s notifications after {@code eventNumber}, in order, at most {@code limit}. */
   public Future<List<Notification>> after(String id, long eventNumber, int limit) {
-    return pool.preparedQuery(SubscriptionSql.NOTIFICATIONS).execute(Tuple.of(id, eventNumber, limit)).map(rows -> {
+    return after(id, eventNumber, 0, limit);
+  }
+
+  /**
+   * Subscription {@code id}'s notifications after {@code eventNumber} and, those of a change, after
+   * {@code versionId}, in order, at most {@code limit}.
+   */
+  private Future<List<Notification>> after(String id, long eventNumber, long versionId, int limit) {
+    return pool.preparedQuery(SubscriptionSql.NOTIFICATIONS).execute(Tuple.of(id, eventNumber, versionId, limit)).map(rows -> {
       List<Notification> found = new ArrayList<>(rows.size());
       for (Row row : rows) {
         Notification.Kind kind = Notification.Kind.of(row.getString("kind"));
@@ -140,7 +148,8 @@ public final class Notifications {
           if (from == null) {
             return after(id, Math.max(0, row.getLong("last_event") - 1), 1).map(latest -> new Page(latest, false));
           }
-          return after(id, row.getLong("from_event"), count + 1).map(found -> found.size() > count
+          // from_event was read before this statement: a notification numbered since at or before from is left out
+          return after(id, row.getLong("from_event"), from, count + 1).map(found -> found.size() > count
               ? new Page(found.subList(0, count), true) : new Page(found, false));
         });
   }

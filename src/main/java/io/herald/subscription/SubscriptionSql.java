@@ -24,13 +24,14 @@ final class SubscriptionSql {
           + " ON CONFLICT (id) DO UPDATE SET last_event = EXCLUDED.last_event";
 
   /**
-   * The notifications query: subscription $1's notifications after eventNumber $2, in order, at most $3, each with
-   * its change's time and the resource the change wrote.
+   * The notifications query: subscription $1's notifications after eventNumber $2 (and, for those of a change, after
+   * versionId $3), in order, at most $4, each with its change's time and the resource the change wrote.
    */
   static final String NOTIFICATIONS =
       "SELECT n.event_number, n.kind, n.version_id, n.type, n.id, n.interaction, c.changed_at, c.content"
           + " FROM notification n LEFT JOIN change c ON c.version_id = n.version_id"
-          + " WHERE n.subscription_id = $1 AND n.event_number > $2 ORDER BY n.event_number LIMIT $3";
+          + " WHERE n.subscription_id = $1 AND n.event_number > $2 AND (n.version_id IS NULL OR n.version_id > $3)"
+          + " ORDER BY n.event_number LIMIT $4";
 
   /**
    * Where subscription $1 stands for a poller: whether it exists, its status, its latest eventNumber, and the

@@ -10,11 +10,12 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -26,7 +27,10 @@ import java.util.regex.Pattern;
  */
 public final class Subscriptions {
 
-  /** A channel type's own rule for {@code channel}: what it needs beyond the common fields. */
+  /**
+   * A channel type's own rule: what it needs beyond the common fields. It sees the channel's type and endpoint;
+   * headers and payload, the same for every channel, are checked after it.
+   */
   @FunctionalInterface
   public interface ChannelRule {
     /** @throws SubscriptionException naming what is wrong */
@@ -46,12 +50,13 @@ public final class Subscriptions {
   private final Map<String, ChannelRule> channels;
   private final String channelNames;
   private final Map<String, Subscription> latest = new ConcurrentHashMap<>();
+  private final Map<String, Long> unrunnable = new ConcurrentHashMap<>();   // id → the version last found so
 
   /** @param channels every channel type Herald runs, by code, with its rule */
   public Subscriptions(CriteriaParser parser, Map<String, ChannelRule> channels) {
     this.parser = parser;
-    this.channels = Map.copyOf(channels);
-    this.channelNames = String.join(" or ", new TreeSet<>(channels.keySet()));
+    this.channels = Collections.unmodifiableMap(new LinkedHashMap<>(channels));
+    this.channelNames = String.join(" or ", channels.keySet());
   }
 
   /**
@@ -68,7 +73,10 @@ public final class Subscriptions {
       latest.merge(id, parsed, (old, now) -> old.versionId() > now.versionId() ? old : now);
       return parsed;
     } catch (SubscriptionException e) {
-      LOG.warning("Subscription/" + id + " (version " + versionId + ") cannot be run and is ignored: " + e.getMessage());
+      Long logged = unrunnable.put(id, versionId);
+      if (logged == null || logged != versionId) {
+        LOG.warning("Subscription/" + id + " (version " + versionId + ") cannot be run and is ignored: " + e.getMessage());
+      }
       return null;
     }
   }
@@ -81,6 +89,7 @@ public final class Subscriptions {
   /** Forgets a deleted subscription. */
   public void deleted(String id) {
     latest.remove(id);
+    unrunnable.remove(id);
   }
 
   /**
@@ -107,13 +116,13 @@ public final class Subscriptions {
     if (endpoint != null) {
       checkEndpoint(endpoint);
     }
+    rule.check(new Subscription.Channel((String) type, endpoint, List.of(), null));
+    List<Subscription.Header> headers = headers(channel.getValue("header"));
     Object payload = channel.getValue("payload");
     if (payload != null && !(payload instanceof String p && MIME.matcher(p).matches())) {
       throw new SubscriptionException("channel.payload must be a mime type such as application/fhir+json, not " + describe(payload));
     }
-    Subscription.Channel parsed = new Subscription.Channel((String) type, endpoint, headers(channel.getValue("header")),
-        (String) payload);
-    rule.check(parsed);
+    Subscription.Channel parsed = new Subscription.Channel((String) type, endpoint, headers, (String) payload);
     long end = Long.MAX_VALUE;
     if (resource.getValue("end") != null) {
       try {

@@ -45,7 +45,7 @@ class BacklogTest {
     assertEquals(Backlog.Offer.QUEUED, backlog.offer(n(6), true));
     assertFalse(backlog.isStale(), "nothing to read: every announced one is queued");
     assertEquals(5, backlog.next().eventNumber());
-    backlog.acknowledged();
+    backlog.acknowledged(n(5));
     assertEquals(5, backlog.delivered());
     assertEquals(6, backlog.next().eventNumber());
   }
@@ -91,7 +91,7 @@ class BacklogTest {
   @Test
   void aReadStartsAfterTheHighestAcknowledgementWhereverItIsRecorded() {
     Backlog backlog = positioned(2, n(3), n(4));
-    backlog.acknowledged();   // 3, here
+    backlog.acknowledged(n(3));   // here
     backlog.reading();
     assertEquals(3, backlog.readFrom(1, 0), "delivered here, not flushed");
     backlog.reading();
@@ -108,6 +108,15 @@ class BacklogTest {
     assertFalse(backlog.has(5), "announced to nobody here: a lost wake-up, to be read");
     backlog.reading();
     assertFalse(backlog.has(3), "while reading it knows nothing");
+  }
+
+  @Test
+  void anAcknowledgementAfterTheQueueWasDroppedIsStillCounted() {
+    Backlog backlog = positioned(2, n(3), n(4));
+    backlog.unread();   // the subscription was deleted while 3 was out
+    backlog.acknowledged(n(3));
+    assertEquals(3, backlog.delivered());
+    assertNull(backlog.next());
   }
 
   @Test

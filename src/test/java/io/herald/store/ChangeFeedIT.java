@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,7 +60,7 @@ class ChangeFeedIT {
   @Test
   void readerSeesEveryCommittedChangeOnceInOrderWhileWritersCommitOutOfOrder() throws Exception {
     List<Change> seen = Collections.synchronizedList(new ArrayList<>());
-    ChangeFeed feed = new ChangeFeed(pool);
+    ChangeFeed feed = new ChangeFeed(pool, false);
     FeedFollower follower = new FeedFollower(vertx, feed, 0, 100, batch -> {
       seen.addAll(batch);
       return Future.succeededFuture();
@@ -114,6 +115,30 @@ class ChangeFeedIT {
   }
 
   /** Mixed creates, updates and deletes on a small set of ids per writer; one in ten rolls back. */
+  @Test
+  void aFeedAskedForItCarriesEachChangesPreviousVersion() {
+    JsonObject first = new JsonObject().put("resourceType", "Patient").put("id", "p").put("n", 1);
+    JsonObject second = first.copy().put("n", 2);
+    JsonObject again = first.copy().put("n", 3);
+    writeOne("p", "update", first);    // a create
+    writeOne("p", "update", second);
+    writeOne("p", "delete", null);
+    writeOne("p", "update", again);    // created again after its deletion
+    List<Change> changes = new ChangeFeed(pool, true).after(0, 10).await().changes();
+    assertEquals(List.of("create", "update", "delete", "create"), changes.stream().map(Change::interaction).toList());
+    assertNull(changes.get(0).previous(), "a create has no previous version");
+    assertEquals(1, changes.get(1).previous().getInteger("n"));
+    assertEquals(2, changes.get(2).previous().getInteger("n"), "a delete's previous version is the one it deleted");
+    assertNull(changes.get(3).previous(), "before a create after a deletion there is no version");
+    assertTrue(new ChangeFeed(pool, false).after(0, 10).await().changes().stream().allMatch(c -> c.previous() == null),
+        "not asked, not read");
+  }
+
+  private void writeOne(String id, String kind, JsonObject resource) {
+    pool.preparedQuery(SqlQueries.WRITE).execute(Tuple.of("Patient", id, kind, resource, null)
+        .addOffsetDateTime(java.time.OffsetDateTime.now()).addValue(new io.vertx.core.json.JsonArray())).await();
+  }
+
   private void write(int writer, Map<Long, String> committed, List<Long> rolledBack, List<Long> commitOrder,
                      AtomicInteger failures) {
     Random random = new Random(writer);

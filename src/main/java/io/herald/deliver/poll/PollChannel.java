@@ -6,6 +6,7 @@ import io.herald.database.Outage;
 import io.herald.subscription.Notification;
 import io.herald.subscription.Notifications;
 import io.herald.subscription.Subscription;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +45,13 @@ public final class PollChannel {
   public void answer(Message<JsonObject> message) {
     JsonObject body = message.body();
     String id = body.getString("subscription");
-    notifications.poll(id, body.getLong("from"), body.getInteger("count")).onComplete(read -> {
+    Future<Notifications.Page> page;
+    try {
+      page = notifications.poll(id, body.getLong("from"), body.getInteger("count"));
+    } catch (RuntimeException e) {
+      page = Future.failedFuture(e);
+    }
+    page.onComplete(read -> {
       if (read.succeeded()) {
         JsonArray entries = new JsonArray();
         for (Notification n : read.result().notifications()) {
@@ -59,6 +66,8 @@ public final class PollChannel {
       } else if (read.cause() instanceof Refusal refusal) {
         message.fail(refusal.code, refusal.getMessage());
       } else if (Outage.of(read.cause()) != Outage.NONE) {
+        LOG.log(Level.WARNING, "Reading the notifications of Subscription/" + id + " failed: the database is out of reach: "
+            + read.cause());
         message.fail(Failures.UNAVAILABLE, "The database is out of reach for now (" + read.cause().getMessage()
             + "); nothing was done, try again");
       } else {

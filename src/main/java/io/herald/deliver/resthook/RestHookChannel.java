@@ -8,12 +8,12 @@ import io.herald.subscription.SubscriptionException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.RequestOptions;
 
 /**
  * The rest-hook channel, as FHIR R4 defines it and HAPI FHIR sends it: without a payload type,
@@ -25,18 +25,20 @@ public final class RestHookChannel implements Channel {
 
   public static final String TYPE = "rest-hook";
 
-  private final WebClient client;
+  private final HttpClientAgent client;
   private final long timeoutMillis;
 
-  private RestHookChannel(WebClient client, long timeoutMillis) {
+  private RestHookChannel(HttpClientAgent client, long timeoutMillis) {
     this.client = client;
     this.timeoutMillis = timeoutMillis;
   }
 
   /** One client for every endpoint: kept-alive connections, up to 200 per endpoint. */
   public static RestHookChannel create(Vertx vertx, long timeoutMillis) {
-    return new RestHookChannel(WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("Herald"),
-        new PoolOptions().setHttp1MaxSize(200)), timeoutMillis);
+    return new RestHookChannel(vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true))
+        .with(new PoolOptions().setHttp1MaxSize(200))
+        .build(), timeoutMillis);
   }
 
   /** A rest-hook needs an endpoint. */
@@ -69,21 +71,25 @@ public final class RestHookChannel implements Channel {
       method = change.interaction().equals("delete") ? HttpMethod.DELETE : HttpMethod.PUT;
       url = endpoint + "/" + change.type() + "/" + change.id();
     }
-    HttpRequest<Buffer> request = client.requestAbs(method, url).timeout(timeoutMillis);
+    RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setTimeout(timeoutMillis)
+        .putHeader(HttpHeaders.USER_AGENT, "Herald");
     for (Subscription.Header header : channel.headers()) {
-      request.putHeader(header.name(), header.value());
+      options.putHeader(header.name(), header.value());
     }
-    request.putHeader("X-Herald-Subscription", subscription.id())
+    options.putHeader("X-Herald-Subscription", subscription.id())
         .putHeader("X-Herald-Event-Number", Long.toString(n.eventNumber()))
         .putHeader("X-Herald-Version-Id", Long.toString(change.versionId()))
         .putHeader("X-Herald-Interaction", change.interaction());
-    Future<HttpResponse<Buffer>> sent;
+    Buffer body = null;
     if (method == HttpMethod.PUT) {
-      sent = request.putHeader("Content-Type", channel.payload()).sendBuffer(change.resource().toBuffer());
-    } else {
-      sent = request.send();
+      options.putHeader(HttpHeaders.CONTENT_TYPE, channel.payload());
+      body = change.resource().toBuffer();
     }
-    return sent.compose(response -> response.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()
-        : Future.failedFuture(method + " " + url + " answered " + response.statusCode()));
+    Buffer sent = body;
+    return client.request(options)
+        .compose(request -> sent == null ? request.send() : request.send(sent))
+        .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(method + " " + url + " answered " + response.statusCode())));
   }
 }
