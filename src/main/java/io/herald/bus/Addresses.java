@@ -35,6 +35,12 @@ public final class Addresses {
    */
   public static final String SUBSCRIPTION_NOTIFIED = "herald.subscription.notified";
 
+  /**
+   * match → waiting channels on every node (publish, with {@link #SUBSCRIPTION_NOTIFIED}). Body {subscriptions: [id]}:
+   * the subscriptions that have new notifications, without their content, for those that only wake waiters ($poll).
+   */
+  public static final String SUBSCRIPTION_NUMBERED = "herald.subscription.numbered";
+
   private Addresses() {
   }
 }

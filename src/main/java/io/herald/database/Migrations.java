@@ -31,7 +31,8 @@ public final class Migrations {
       "V4__delivery_state.sql",
       "V5__poll_channel_type.sql",
       "V6__long_index_values.sql",
-      "V7__notification_kind.sql");
+      "V7__notification_kind.sql",
+      "V8__no_statistics_on_documents.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;

@@ -48,9 +48,8 @@ public final class HttpVerticle extends VerticleBase {
     SearchHandler search = new SearchHandler(store);
     waiters = new PollWaiters(vertx, read -> store.request(Addresses.DELIVER_POLL, read));
     PollHandler poll = new PollHandler(waiters, config.maxPollSeconds(), 1000);
-    MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
-        message -> message.body().getJsonArray("notifications")
-            .forEach(n -> waiters.notified(((JsonObject) n).getString("subscription"))));
+    MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NUMBERED,
+        message -> message.body().getJsonArray("subscriptions").forEach(id -> waiters.notified((String) id)));
     JsonObject capabilities = CapabilityStatements.of(Herald.VERSION,
         OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());

@@ -10,6 +10,7 @@ import io.herald.store.FeedFollower;
 import io.herald.store.PlainJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -177,6 +178,10 @@ public final class MatchVerticle extends VerticleBase {
           Announcement announcement = new Announcement(numbered, changedSubscriptions);
           if (!announcement.isEmpty()) {
             vertx.eventBus().publish(Addresses.SUBSCRIPTION_NOTIFIED, announcement.toJson());
+          }
+          if (!touched.isEmpty()) {
+            vertx.eventBus().publish(Addresses.SUBSCRIPTION_NUMBERED,
+                new JsonObject().put("subscriptions", new JsonArray(new ArrayList<>(touched.keySet()))));
           }
           return (Void) null;
         })
