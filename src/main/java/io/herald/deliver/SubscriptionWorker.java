@@ -54,6 +54,7 @@ final class SubscriptionWorker {
   private Channel channel;
   private long version = -1;               // the subscription's version last seen
   private long pausedAtVersion = -1;       // gave up at this version of the subscription
+  private boolean idle;                    // at the version last read it is not to be delivered to: wait for a change
   private boolean busy;
   private long retryTimer = -1;
 
@@ -85,6 +86,7 @@ final class SubscriptionWorker {
     }
     if (!backlog.positioned()) {
       subscription = null;
+      idle = false;
       backlog.stale();
       kick();
       return;
@@ -99,15 +101,19 @@ final class SubscriptionWorker {
    * already (delivered, waiting for the flush, or queued), it looks in the database (a wake-up was lost).
    */
   void rescan(long latest) {
+    idle = false;   // the scan lists only subscriptions to be delivered to
     if (!backlog.has(latest)) {
       backlog.stale();
     }
     kick();
   }
 
-  /** A new notification: queued at once when it is the next one and the worker is caught up. */
+  /**
+   * A new notification: queued at once when it is the next one and the worker is caught up. For a subscription not
+   * to be delivered to (off, in error, a channel that does not push) nothing is read until it changes.
+   */
   void offer(Notification n) {
-    if (backlog.offer(n, subscription != null && retryTimer == -1) != Backlog.Offer.DUPLICATE) {
+    if (backlog.offer(n, subscription != null && retryTimer == -1) != Backlog.Offer.DUPLICATE && !idle) {
       kick();
     }
   }
@@ -129,6 +135,7 @@ final class SubscriptionWorker {
     this.version = version;
     subscription = null;
     if (version == pausedAtVersion) {
+      idle = true;
       return false;   // gave up on this version; wait for the client to change it
     }
     Subscription taken = subscriptions.at(id, version, content);
@@ -136,6 +143,7 @@ final class SubscriptionWorker {
     if (taken != null && taken.delivering() && channel != null) {
       subscription = taken;
     }
+    idle = subscription == null;
     return subscription != null;
   }
 
@@ -172,8 +180,12 @@ final class SubscriptionWorker {
   /** The subscription as it is now, and its next notifications if it is to be delivered to. */
   private Future<Void> read() {
     return notifications.deliveryPosition(id).compose(position -> {
-      if (position == null || position.subscription().content() == null
-          || !take(position.subscription().versionId(), position.subscription().content())) {
+      if (position == null || position.subscription().content() == null) {
+        idle = true;        // deleted: its deletion's announcement forgets the worker
+        backlog.unread();
+        return Future.succeededFuture();
+      }
+      if (!take(position.subscription().versionId(), position.subscription().content())) {
         backlog.unread();   // where it stands is read again when it is to be delivered to
         return Future.succeededFuture();
       }
