@@ -181,8 +181,8 @@ final class SubscriptionWorker {
   private Future<Void> read() {
     return notifications.deliveryPosition(id).compose(position -> {
       if (position == null || position.subscription().content() == null) {
-        idle = true;        // deleted: its deletion's announcement forgets the worker
-        backlog.unread();
+        backlog.unread();   // deleted (perhaps announced before this worker was made): nothing more to do
+        deliverer.forget(this);
         return Future.succeededFuture();
       }
       if (!take(position.subscription().versionId(), position.subscription().content())) {
@@ -244,9 +244,15 @@ final class SubscriptionWorker {
     pausedAtVersion = version;
     JsonObject command = new JsonObject().put("type", "Subscription").put("id", id)
         .put("resource", Lifecycle.errored(failed, reason)).put("ifMatch", failed.versionId());
+    long pausedAt = version;
     vertx.eventBus().request(Addresses.STORE_UPDATE, command).onFailure(e -> {
       LOG.warning("Subscription/" + id + " could not be set to error (changed meanwhile?): " + e.getMessage());
-      pausedAtVersion = -1;   // still active as stored: the next scan tries again
+      pausedAtVersion = -1;   // still active as stored: tried again
+      if (version == pausedAt) {
+        idle = false;
+        backlog.stale();
+        kick();
+      }
     });
   }
 }

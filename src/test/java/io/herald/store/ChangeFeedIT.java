@@ -114,7 +114,6 @@ class ChangeFeedIT {
     assertTrue(inversions(commitOrder) > 0, "writers really committed out of versionId order");
   }
 
-  /** Mixed creates, updates and deletes on a small set of ids per writer; one in ten rolls back. */
   @Test
   void aFeedAskedForItCarriesEachChangesPreviousVersion() {
     JsonObject first = new JsonObject().put("resourceType", "Patient").put("id", "p").put("n", 1);
@@ -139,6 +138,7 @@ class ChangeFeedIT {
         .addOffsetDateTime(java.time.OffsetDateTime.now()).addValue(new io.vertx.core.json.JsonArray())).await();
   }
 
+  /** Mixed creates, updates and deletes on a small set of ids per writer; one in ten rolls back. */
   private void write(int writer, Map<Long, String> committed, List<Long> rolledBack, List<Long> commitOrder,
                      AtomicInteger failures) {
     Random random = new Random(writer);
