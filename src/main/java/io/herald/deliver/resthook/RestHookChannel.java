@@ -60,8 +60,6 @@ public final class RestHookChannel implements Channel {
   private Future<Void> request(Subscription subscription, Notification n) {
     Subscription.Channel channel = subscription.channel();
     Change change = n.change();
-    String endpoint = channel.endpoint().endsWith("/")
-        ? channel.endpoint().substring(0, channel.endpoint().length() - 1) : channel.endpoint();
     HttpMethod method;
     String url;
     if (channel.payload() == null) {
@@ -69,7 +67,7 @@ public final class RestHookChannel implements Channel {
       url = channel.endpoint();
     } else {
       method = change.interaction().equals("delete") ? HttpMethod.DELETE : HttpMethod.PUT;
-      url = endpoint + "/" + change.type() + "/" + change.id();
+      url = resourceUrl(channel.endpoint(), change.type() + "/" + change.id());
     }
     RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setTimeout(timeoutMillis)
         .putHeader(HttpHeaders.USER_AGENT, "Herald");
@@ -91,5 +89,13 @@ public final class RestHookChannel implements Channel {
         .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2
             ? Future.<Void>succeededFuture()
             : Future.failedFuture(method + " " + url + " answered " + response.statusCode())));
+  }
+
+  /** {@code {endpoint}/{reference}}, the reference appended to the endpoint's path and its query kept after it. */
+  static String resourceUrl(String endpoint, String reference) {
+    int query = endpoint.indexOf('?');
+    String path = query < 0 ? endpoint : endpoint.substring(0, query);
+    String rest = query < 0 ? "" : endpoint.substring(query);
+    return (path.endsWith("/") ? path : path + "/") + reference + rest;
   }
 }
