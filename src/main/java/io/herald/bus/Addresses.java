@@ -28,7 +28,7 @@ public final class Addresses {
 
   /**
    * match → anyone (publish, after a batch of notifications committed). Body: {@code io.herald.subscription.Announcement}
-   * as JSON: {changes: [{versionId, type, id, interaction, changedAt, resource}] (each matched change once, with what
+   * as JSON: {changes: [{versionId, type, id, interaction, resource}] (each matched change once, with what
    * it wrote), notifications: [{subscription, eventNumber, kind, versionId?}] in eventNumber order per subscription,
    * changedSubscriptions: [{id, versionId, resource or null when deleted}] in feed order}: for delivery.
    */

@@ -2,6 +2,7 @@ package io.herald.store;
 
 import io.herald.bus.Refusal;
 import io.herald.bus.Failures;
+import io.herald.fhir.Instants;
 import io.herald.criteria.Registry;
 import io.herald.criteria.SearchRequest;
 import io.vertx.core.Future;
@@ -15,7 +16,6 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,6 @@ import java.util.UUID;
  */
 final class ResourceStore {
 
-  static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
   private static final OffsetDateTime EPOCH = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
   /** How many resources may change between the pages of one search before it must start again. */
@@ -237,6 +236,6 @@ final class ResourceStore {
   }
 
   static String format(OffsetDateTime time) {
-    return INSTANT.format(time.withOffsetSameInstant(ZoneOffset.UTC));
+    return Instants.format(time);
   }
 }

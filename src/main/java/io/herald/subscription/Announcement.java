@@ -4,7 +4,6 @@ import io.herald.store.Change;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,9 +29,9 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
   }
 
   /**
-   * {@code {changes: [{versionId, type, id, interaction, changedAt, resource}], notifications: [{subscription,
-   * eventNumber, kind, versionId?}], changedSubscriptions: [{id, versionId, resource?}]}}. A change's previous version
-   * is not carried: delivery never needs it.
+   * {@code {changes: [{versionId, type, id, interaction, resource}], notifications: [{subscription, eventNumber, kind,
+   * versionId?}], changedSubscriptions: [{id, versionId, resource?}]}}. A change's time and previous version are not
+   * carried: delivery never needs them (its changes arrive with both null).
    */
   public JsonObject toJson() {
     JsonArray changes = new JsonArray();
@@ -46,8 +45,7 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
         json.put("versionId", c.versionId());
         if (seen.putIfAbsent(c.versionId(), Boolean.TRUE) == null) {
           changes.add(new JsonObject().put("versionId", c.versionId()).put("type", c.type()).put("id", c.id())
-              .put("interaction", c.interaction()).put("changedAt", c.changedAt() == null ? null : c.changedAt().toString())
-              .put("resource", c.resource()));
+              .put("interaction", c.interaction()).put("resource", c.resource()));
         }
       }
       numbered.add(json);
@@ -62,10 +60,8 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
     Map<Long, Change> changes = new HashMap<>();
     for (Object o : json.getJsonArray("changes")) {
       JsonObject c = (JsonObject) o;
-      String changedAt = c.getString("changedAt");   // absent from a node of an earlier build
       changes.put(c.getLong("versionId"), new Change(c.getLong("versionId"), c.getString("type"), c.getString("id"),
-          c.getString("interaction"), changedAt == null ? null : OffsetDateTime.parse(changedAt), c.getJsonObject("resource"),
-          null));
+          c.getString("interaction"), null, c.getJsonObject("resource"), null));
     }
     List<Notification> notifications = new ArrayList<>();
     for (Object o : json.getJsonArray("notifications")) {

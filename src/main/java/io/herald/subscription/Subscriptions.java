@@ -70,7 +70,7 @@ public final class Subscriptions {
     }
     try {
       Subscription parsed = parse(resource).stored(versionId, resource);
-      latest.merge(id, parsed, (old, now) -> old.versionId() > now.versionId() ? old : now);
+      written(parsed);
       return parsed;
     } catch (SubscriptionException e) {
       Long logged = unrunnable.put(id, versionId);

@@ -4,7 +4,6 @@ import io.herald.store.Change;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.time.OffsetDateTime;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +35,6 @@ class AnnouncementTest {
   }
 
   private static Change change(long versionId, String type, String id, String interaction, JsonObject resource) {
-    return new Change(versionId, type, id, interaction, OffsetDateTime.parse("2026-11-30T12:00:00.123Z"), resource, null);
+    return new Change(versionId, type, id, interaction, null, resource, null);   // what delivery needs, as it travels
   }
 }

@@ -3,6 +3,7 @@ package io.herald.deliver.poll;
 import io.herald.bus.Failures;
 import io.herald.bus.Refusal;
 import io.herald.database.Outage;
+import io.herald.fhir.Instants;
 import io.herald.subscription.Notification;
 import io.herald.subscription.Notifications;
 import io.herald.subscription.Subscription;
@@ -11,8 +12,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,7 +25,6 @@ public final class PollChannel {
   public static final String TYPE = "poll";
 
   private static final Logger LOG = Logger.getLogger(PollChannel.class.getName());
-  private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
 
   private final Notifications notifications;
 
@@ -58,7 +56,7 @@ public final class PollChannel {
           if (n.change() != null) {
             entries.add(new JsonObject().put("eventNumber", n.eventNumber()).put("versionId", n.change().versionId())
                 .put("type", n.change().type()).put("id", n.change().id()).put("interaction", n.change().interaction())
-                .put("lastUpdated", INSTANT.format(n.change().changedAt().withOffsetSameInstant(ZoneOffset.UTC)))
+                .put("lastUpdated", Instants.format(n.change().changedAt()))
                 .put("resource", n.change().resource()));
           }
         }
