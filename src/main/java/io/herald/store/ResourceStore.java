@@ -20,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Resources in PostgreSQL: writes through {@code herald_write} (one transaction each), reads,
@@ -45,7 +44,7 @@ final class ResourceStore {
   }
 
   Future<JsonObject> create(String type, JsonObject resource) {
-    String id = UUID.randomUUID().toString();
+    String id = ResourceIds.next();
     return write(type, id, "create", resource.put("id", id), null);
   }
 

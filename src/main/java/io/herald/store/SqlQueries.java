@@ -40,32 +40,46 @@ final class SqlQueries {
       + " ORDER BY type, id, version_id DESC LIMIT $5";
 
   /**
-   * The change feed after $1, at most $2 rows. {@code settled}: the writing transaction is older than every
-   * transaction still running, so no change with a smaller versionId can commit later.
+   * A change's content: the version its history row holds; for a delete (whose history row holds none), the version
+   * before it. The look-up runs only for a delete.
+   */
+  private static final String CONTENT = "coalesce(h.content, (SELECT p.content FROM resource_history p"
+      + " WHERE p.type = h.type AND p.id = h.id AND p.version_id < h.version_id ORDER BY p.version_id DESC LIMIT 1))";
+
+  /**
+   * The change feed after $1, at most $2 rows, each read from its history row (a change row holds only its versionId
+   * and transaction). {@code settled}: the writing transaction is older than every transaction still running, so no
+   * change with a smaller versionId can commit later.
    */
   static final String FEED =
-      "SELECT version_id, type, id, interaction, changed_at, content, NULL::jsonb AS previous,"
-          + " tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
-          + " FROM change WHERE version_id > $1 ORDER BY version_id LIMIT $2";
+      "SELECT c.version_id, h.type, h.id, h.interaction, h.last_updated AS changed_at, " + CONTENT + " AS content,"
+          + " NULL::jsonb AS previous, c.tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
+          + " FROM change c JOIN resource_history h ON h.version_id = c.version_id"
+          + " WHERE c.version_id > $1 ORDER BY c.version_id LIMIT $2";
 
   /** {@link #FEED}, each change with the version before it (NULL for a create). */
   static final String FEED_WITH_PREVIOUS =
-      "SELECT c.version_id, c.type, c.id, c.interaction, c.changed_at, c.content, p.content AS previous,"
-          + " c.tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
-          + " FROM change c LEFT JOIN LATERAL (SELECT h.content FROM resource_history h"
-          + " WHERE h.type = c.type AND h.id = c.id AND h.version_id < c.version_id"
-          + " ORDER BY h.version_id DESC LIMIT 1) p ON true"
+      "SELECT c.version_id, h.type, h.id, h.interaction, h.last_updated AS changed_at, " + CONTENT + " AS content,"
+          + " p.content AS previous, c.tx < pg_snapshot_xmin(pg_current_snapshot()) AS settled"
+          + " FROM change c JOIN resource_history h ON h.version_id = c.version_id"
+          + " LEFT JOIN LATERAL (SELECT b.content FROM resource_history b"
+          + " WHERE b.type = h.type AND b.id = h.id AND b.version_id < h.version_id"
+          + " ORDER BY b.version_id DESC LIMIT 1) p ON true"
           + " WHERE c.version_id > $1 ORDER BY c.version_id LIMIT $2";
 
-  /** How many resources of type $1 changed after versionId $2, counting to $3 at most. */
-  static final String CHANGED_SINCE = "SELECT count(*) FROM (SELECT DISTINCT c.id FROM change c"
-      + " WHERE c.version_id > $2 AND c.type = $1 LIMIT $3) changed";
+  /** Changes the feed has read past and no longer keeps: up to versionId $1, at most $2 of them (oldest first). */
+  static final String PRUNE_FEED = "DELETE FROM change WHERE version_id IN"
+      + " (SELECT version_id FROM change WHERE version_id <= $1 ORDER BY version_id LIMIT $2)";
+
+  /** How many resources of type $1 changed after versionId $2, counting to $3 at most (history is kept). */
+  static final String CHANGED_SINCE = "SELECT count(*) FROM (SELECT DISTINCT h.id FROM resource_history h"
+      + " WHERE h.type = $1 AND h.version_id > $2 LIMIT $3) changed";
 
   /** Resources of type $1 changed after versionId $2, each as it was at $2 (content NULL when it was deleted then). */
   static final String AS_OF =
       "SELECT DISTINCT ON (h.id) h.id, CASE WHEN h.interaction = 'delete' THEN NULL ELSE h.content END AS content"
           + " FROM resource_history h WHERE h.type = $1 AND h.version_id <= $2"
-          + " AND h.id IN (SELECT c.id FROM change c WHERE c.version_id > $2 AND c.type = $1)"
+          + " AND h.id IN (SELECT c.id FROM resource_history c WHERE c.type = $1 AND c.version_id > $2)"
           + " ORDER BY h.id, h.version_id DESC";
 
   /** A search page's transaction: one state of the database for all its queries. */

@@ -131,7 +131,8 @@ public final class Notifications {
 
   /**
    * An active subscription's notifications after versionId {@code from} (null: just the latest one), oldest first,
-   * at most {@code count}. Refused NOT_FOUND when there is no such subscription, FORBIDDEN when it is not active.
+   * at most {@code count}. Refused NOT_FOUND when there is no such subscription, FORBIDDEN when it is not active,
+   * GONE when notifications after {@code from} have been pruned.
    */
   public Future<Page> poll(String id, Long from, int count) {
     return pool.preparedQuery(SubscriptionSql.POLL_POSITION).execute(Tuple.of(id, from == null ? 0L : from))
@@ -147,6 +148,12 @@ public final class Notifications {
           }
           if (from == null) {
             return after(id, Math.max(0, row.getLong("last_event") - 1), 1).map(latest -> new Page(latest, false));
+          }
+          long pruned = row.getLong("pruned_version");
+          if (from < pruned) {
+            return Future.failedFuture(new Refusal(Failures.GONE, "The notifications of Subscription/" + id
+                + " up to versionId " + pruned + " are no longer kept (store.retention.notificationSeconds);"
+                + " poll from " + pruned + " or later, after searching to catch up"));
           }
           // from_event was read before this statement: a notification numbered since at or before from is left out
           return after(id, row.getLong("from_event"), from, count + 1).map(found -> found.size() > count

@@ -25,11 +25,14 @@ final class SubscriptionSql {
 
   /**
    * The notifications query: subscription $1's notifications after eventNumber $2 (and, for those of a change, after
-   * versionId $3), in order, at most $4, each with its change's time and the resource the change wrote.
+   * versionId $3), in order, at most $4, each with its change's time and the resource the change wrote (from its
+   * history row; for a delete, the version before it).
    */
   static final String NOTIFICATIONS =
-      "SELECT n.event_number, n.kind, n.version_id, n.type, n.id, n.interaction, c.changed_at, c.content"
-          + " FROM notification n LEFT JOIN change c ON c.version_id = n.version_id"
+      "SELECT n.event_number, n.kind, n.version_id, n.type, n.id, n.interaction, h.last_updated AS changed_at,"
+          + " coalesce(h.content, (SELECT p.content FROM resource_history p WHERE p.type = h.type AND p.id = h.id"
+          + " AND p.version_id < h.version_id ORDER BY p.version_id DESC LIMIT 1)) AS content"
+          + " FROM notification n LEFT JOIN resource_history h ON h.version_id = n.version_id"
           + " WHERE n.subscription_id = $1 AND n.event_number > $2 AND (n.version_id IS NULL OR n.version_id > $3)"
           + " ORDER BY n.event_number LIMIT $4";
 
@@ -39,9 +42,11 @@ final class SubscriptionSql {
    */
   static final String POLL_POSITION =
       "SELECT r.deleted, r.content ->> 'status' AS status, coalesce(s.last_event, 0) AS last_event,"
+          + " coalesce(p.version_id, 0) AS pruned_version,"
           + " coalesce((SELECT n.event_number FROM notification n WHERE n.subscription_id = $1 AND n.version_id <= $2"
           + " ORDER BY n.version_id DESC LIMIT 1), 0) AS from_event"
-          + " FROM resource r LEFT JOIN subscription_state s ON s.id = r.id WHERE r.type = 'Subscription' AND r.id = $1";
+          + " FROM resource r LEFT JOIN subscription_state s ON s.id = r.id LEFT JOIN notification_pruned p ON p.id = r.id"
+          + " WHERE r.type = 'Subscription' AND r.id = $1";
 
   /**
    * Where subscription $1 stands for its deliverer: its resource as it is now and the last eventNumber acknowledged.
