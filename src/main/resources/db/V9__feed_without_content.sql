@@ -84,6 +84,33 @@ CREATE TABLE notification_pruned (
   version_id   bigint NOT NULL    -- the versionId of the last of them: $poll must ask from here or later
 );
 
+-- The largest versionId written at or before p_ts (0 when none): where a retention window ends. A binary search over
+-- history by versionId, whose times grow with it (give or take the moments concurrent writers take to commit): some
+-- 30 look-ups of the primary key, whatever the table's size, and nothing to remember across restarts.
+CREATE FUNCTION herald_version_at(p_ts timestamptz) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  lo     bigint;
+  hi     bigint;
+  mid    bigint;
+  found  bigint;
+  t      timestamptz;
+  result bigint := 0;
+BEGIN
+  SELECT min(h.version_id), max(h.version_id) INTO lo, hi FROM resource_history h;
+  WHILE lo <= hi LOOP
+    mid := lo + (hi - lo) / 2;
+    SELECT h.version_id, h.last_updated INTO found, t FROM resource_history h
+      WHERE h.version_id >= mid ORDER BY h.version_id LIMIT 1;
+    IF t <= p_ts THEN
+      result := found;
+      lo := found + 1;
+    ELSE
+      hi := mid - 1;
+    END IF;
+  END LOOP;
+  RETURN result;
+END $$;
+
 -- The feed and the notifications lose rows every few seconds once retention runs: vacuum them after a small share
 -- of dead rows rather than PostgreSQL's default of a fifth of the table, so their pages are reused, not grown.
 ALTER TABLE change SET (autovacuum_vacuum_scale_factor = 0.02);

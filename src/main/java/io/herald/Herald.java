@@ -7,6 +7,7 @@ import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
 import io.herald.http.HttpVerticle;
 import io.herald.Registries;
+import io.herald.retention.RetentionVerticle;
 import io.herald.store.StoreConfig;
 import io.herald.store.StoreVerticle;
 import io.herald.subscription.MatchVerticle;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One Herald node on a Vert.x instance: loads the search parameters, makes the node's one {@link Subscriptions}
  * (shared by the verticles: each subscription version is parsed once), deploys the verticles in dependency order
- * (store, match, deliver, http) and undeploys them in reverse, so requests in flight finish before the store closes.
+ * (store, match, deliver, retention, http) and undeploys them in reverse, so requests in flight finish before the store closes.
  */
 public final class Herald {
 
@@ -50,6 +51,7 @@ public final class Herald {
     AtomicReference<String> storeId = new AtomicReference<>();
     AtomicReference<String> matchId = new AtomicReference<>();
     AtomicReference<String> deliverId = new AtomicReference<>();
+    AtomicReference<String> retentionId = new AtomicReference<>();
     return vertx.executeBlocking(() -> Registries.load(store.searchParameters()))
         .compose(registry -> {
           Subscriptions subscriptions = new Subscriptions(new CriteriaParser(registry.registry()), Channels.rules());
@@ -64,11 +66,15 @@ public final class Herald {
               })
               .compose(id -> {
                 deliverId.set(id);
+                return vertx.deployVerticle(new RetentionVerticle(store.pgUri(), store.retention()));
+              })
+              .compose(id -> {
+                retentionId.set(id);
                 return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions),
                     new DeploymentOptions().setInstances(http.instances()));
               });
         })
-        .map(httpId -> new Herald(vertx, List.of(storeId.get(), matchId.get(), deliverId.get(), httpId), http.port()));
+        .map(httpId -> new Herald(vertx, List.of(storeId.get(), matchId.get(), deliverId.get(), retentionId.get(), httpId), http.port()));
   }
 
   private static String readVersion() {

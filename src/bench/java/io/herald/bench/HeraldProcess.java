@@ -34,6 +34,12 @@ final class HeraldProcess implements AutoCloseable {
    * this benchmark's own classes; another build's jar to compare builds in one run).
    */
   static HeraldProcess start(String pgUri, String jvmOptions, String jar) throws IOException, InterruptedException {
+    return start(pgUri, jvmOptions, jar, null);
+  }
+
+  /** As {@link #start(String, String, String)}, with {@code config} (may be null) as its configuration file. */
+  static HeraldProcess start(String pgUri, String jvmOptions, String jar, Path config)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -49,6 +55,9 @@ final class HeraldProcess implements AutoCloseable {
     builder.environment().put("HERALD_PG_URI", pgUri);
     builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
     builder.environment().put("HERALD_HTTP_HOST", "127.0.0.1");
+    if (config != null) {
+      builder.environment().put("HERALD_CONFIG", config.toString());
+    }
     HeraldProcess herald = new HeraldProcess(port, builder.start(), log);
     herald.awaitReady();
     return herald;

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.ConcurrentHistogram;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,30 +86,40 @@ final class LoadGenerator {
 
   /** {@code concurrency} closed loops of creates for {@code seconds}; how many were created. */
   long closed(String type, Supplier<String> body, int concurrency, int seconds) {
+    return closed(type, body, concurrency, seconds, null);
+  }
+
+  /** As above, recording each create's latency (µs) in {@code latencies} when it is not null. */
+  long closed(String type, Supplier<String> body, int concurrency, int seconds, ConcurrentHistogram latencies) {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     AtomicLong done = new AtomicLong();
     List<Future<Void>> loops = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       Promise<Void> finished = Promise.promise();
       loops.add(finished.future());
-      vertx.runOnContext(v -> loop(type, body, end, done, finished));
+      vertx.runOnContext(v -> loop(type, body, end, done, finished, latencies));
     }
     Future.all(loops).await();
     return done.get();
   }
 
-  private void loop(String type, Supplier<String> body, long end, AtomicLong done, Promise<Void> finished) {
+  private void loop(String type, Supplier<String> body, long end, AtomicLong done, Promise<Void> finished,
+                    ConcurrentHistogram latencies) {
     if (System.nanoTime() >= end) {
       finished.tryComplete();
       return;
     }
+    long sent = System.nanoTime();
     request(HttpMethod.POST, "/fhir/" + type, body.get()).onComplete(ar -> {
       if (ar.failed()) {
         finished.tryFail(ar.cause());
         return;
       }
+      if (latencies != null) {
+        latencies.recordValue((System.nanoTime() - sent) / 1000);
+      }
       done.incrementAndGet();
-      loop(type, body, end, done, finished);
+      loop(type, body, end, done, finished, latencies);
     });
   }
 

@@ -22,7 +22,8 @@ public final class Ownership {
   /** The roles, each with its advisory-lock key. */
   public enum Role {
     MATCHING(4864557402L, "Matcher"),
-    DELIVERY(4864557403L, "Deliverer");
+    DELIVERY(4864557403L, "Deliverer"),
+    PRUNING(4864557404L, "Pruner");
 
     private final long lock;
     private final String title;

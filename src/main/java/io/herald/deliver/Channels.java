@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The registry of channel types: each one's code, its rule for a Subscription's {@code channel}, and, for those that
@@ -26,7 +27,12 @@ public final class Channels {
     return rules;
   }
 
-  /** The channels that push, by code. */
+  /** The channel types that push: their receivers acknowledge each notification, and what is unacknowledged is kept. */
+  public static Set<String> acknowledging() {
+    return Set.of(RestHookChannel.TYPE);
+  }
+
+  /** The channels that push, by code (those of {@link #acknowledging}). */
   static Map<String, Channel> pushing(Vertx vertx, RetryPolicy policy) {
     return Map.of(RestHookChannel.TYPE, RestHookChannel.create(vertx, policy.timeoutMillis()));
   }

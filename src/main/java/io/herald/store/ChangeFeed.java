@@ -8,6 +8,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,6 +59,22 @@ public final class ChangeFeed {
       }
       return new Batch(changes, held, changes.size() == limit);
     });
+  }
+
+  /** The newest change's versionId; 0 when there is none. */
+  public Future<Long> newest() {
+    return pool.query(SqlQueries.NEWEST).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** The last versionId written at or before {@code instant}; 0 when there is none. */
+  public Future<Long> versionAt(Instant instant) {
+    return pool.preparedQuery(SqlQueries.VERSION_AT).execute(Tuple.of(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Removes up to {@code limit} changes at or below versionId {@code through}, oldest first; how many went. */
+  public Future<Integer> prune(long through, int limit) {
+    return pool.preparedQuery(SqlQueries.PRUNE_FEED).execute(Tuple.of(through, limit)).map(rows -> rows.rowCount());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.herald.store;
 
 import io.herald.Config;
+import io.herald.retention.RetentionConfig;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -14,9 +15,10 @@ import java.nio.file.Path;
  * @param defaultPageSize page size of history and search when {@code _count} is absent
  * @param maxPageSize     the largest {@code _count} accepted
  * @param searchParameters search parameters beyond FHIR R4's (custom types); the jar's copy when absent
+ * @param retention       how long the feed and the notifications are kept
  */
 public record StoreConfig(String pgUri, Path dataDir, int poolSize, int defaultPageSize, int maxPageSize,
-                          Path searchParameters) {
+                          Path searchParameters, RetentionConfig retention) {
 
   public static StoreConfig from(JsonObject store) {
     String uri = store.getString("pgUri");
@@ -27,10 +29,11 @@ public record StoreConfig(String pgUri, Path dataDir, int poolSize, int defaultP
     return new StoreConfig(uri, Path.of(store.getString("dataDir", "data")),
         Config.integer(store, "poolSize", 1, 1000),
         Config.integer(store, "defaultPageSize", 1, max), max,
-        Path.of(store.getString("searchParameters", "conf/search-parameters.json")));
+        Path.of(store.getString("searchParameters", "conf/search-parameters.json")),
+        RetentionConfig.from(store.getJsonObject("retention")));
   }
 
   public StoreConfig withPgUri(String uri) {
-    return new StoreConfig(uri, dataDir, poolSize, defaultPageSize, maxPageSize, searchParameters);
+    return new StoreConfig(uri, dataDir, poolSize, defaultPageSize, maxPageSize, searchParameters, retention);
   }
 }

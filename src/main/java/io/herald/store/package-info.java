@@ -7,7 +7,9 @@
  * <ol>
  *   <li><b>Durable before answered.</b> A write is one transaction ({@code herald_write}): the
  *       current version, its history entry and its change row commit together, with fsync and
- *       synchronous commit on, before the HTTP response carries the new {@code versionId}.</li>
+ *       synchronous commit on, before the HTTP response carries the new {@code versionId}. The
+ *       document is written twice, as the current version and in history; the change row is only the
+ *       versionId and the writing transaction, and the feed reads the rest from history (V9).</li>
  *   <li><b>The feed never skips a change.</b> A reader that has seen versionId N never later
  *       sees a change with a smaller number, and sees every committed change once.</li>
  *   <li><b>Bad input writes nothing.</b> Validation happens before the transaction; a failed
@@ -39,5 +41,10 @@
  * a reader re-reads from its own cursor, so a lost one delays a change but never loses it, and
  * {@link io.herald.store.FeedFollower} also reads once a second and retries at once while a
  * running transaction holds changes back.
+ *
+ * <h2>Retention</h2>
+ * The feed is pruned ({@code io.herald.retention}) only below the matcher's cursor and never of its newest change,
+ * so a reader of the feed never finds a gap, and a search's snapshot always has a change to stand on. History is
+ * never pruned.
  */
 package io.herald.store;

@@ -34,6 +34,10 @@ public final class Notifications {
   public record Position(Version subscription, long acknowledged) {
   }
 
+  /** A subscription's notifications that may go: those after eventNumber {@code pruned} up to {@code through}. */
+  public record Prunable(String id, long pruned, long through) {
+  }
+
   private final Pool pool;
 
   public Notifications(Pool pool) {
@@ -135,6 +139,10 @@ public final class Notifications {
    * GONE when notifications after {@code from} have been pruned.
    */
   public Future<Page> poll(String id, Long from, int count) {
+    return poll(id, from, count, false);
+  }
+
+  private Future<Page> poll(String id, Long from, int count, boolean again) {
     return pool.preparedQuery(SubscriptionSql.POLL_POSITION).execute(Tuple.of(id, from == null ? 0L : from))
         .compose(rows -> {
           Row row = rows.size() == 0 ? null : rows.iterator().next();
@@ -149,16 +157,44 @@ public final class Notifications {
           if (from == null) {
             return after(id, Math.max(0, row.getLong("last_event") - 1), 1).map(latest -> new Page(latest, false));
           }
-          long pruned = row.getLong("pruned_version");
-          if (from < pruned) {
+          long prunedTo = row.getLong("pruned_version");
+          if (from < prunedTo) {
             return Future.failedFuture(new Refusal(Failures.GONE, "The notifications of Subscription/" + id
-                + " up to versionId " + pruned + " are no longer kept (store.retention.notificationSeconds);"
-                + " poll from " + pruned + " or later, after searching to catch up"));
+                + " up to versionId " + prunedTo + " are no longer kept (store.retention.notificationSeconds);"
+                + " poll from " + prunedTo + " or later, after searching to catch up"));
           }
           // from_event was read before this statement: a notification numbered since at or before from is left out
-          return after(id, row.getLong("from_event"), from, count + 1).map(found -> found.size() > count
-              ? new Page(found.subList(0, count), true) : new Page(found, false));
+          long fromEvent = Math.max(row.getLong("from_event"), row.getLong("pruned_event"));
+          long lastEvent = row.getLong("last_event");
+          return after(id, fromEvent, from, count + 1).compose(found -> {
+            // eventNumbers have no gaps: a missing first one was pruned between the two statements
+            boolean gap = found.isEmpty() ? lastEvent > fromEvent : found.get(0).eventNumber() > fromEvent + 1;
+            if (gap) {
+              return again ? Future.failedFuture(new Refusal(Failures.GONE, "The notifications of Subscription/" + id
+                  + " after versionId " + from + " were pruned as they were read; poll again"))
+                  : poll(id, from, count, true);   // which says how far they are pruned
+            }
+            return Future.succeededFuture(found.size() > count ? new Page(found.subList(0, count), true) : new Page(found, false));
+          });
         });
+  }
+
+  /**
+   * The subscriptions with notifications to prune: up to the last one of a change at or before {@code versionId},
+   * and, for the channel types in {@code acknowledging}, no further than acknowledged.
+   */
+  public Future<List<Prunable>> prunable(long versionId, Collection<String> acknowledging) {
+    return pool.preparedQuery(SubscriptionSql.PRUNABLE)
+        .execute(Tuple.tuple().addLong(versionId).addArrayOfString(acknowledging.toArray(new String[0]))).map(rows -> {
+          List<Prunable> found = new ArrayList<>(rows.size());
+          rows.forEach(row -> found.add(new Prunable(row.getString("id"), row.getLong("pruned"), row.getLong("through"))));
+          return found;
+        });
+  }
+
+  /** Prunes subscription {@code id}'s notifications after eventNumber {@code after} up to {@code through}. */
+  public Future<Void> prune(String id, long after, long through) {
+    return pool.preparedQuery(SubscriptionSql.PRUNE).execute(Tuple.of(id, after, through)).mapEmpty();
   }
 
   /** Where subscription {@code id} stands for its deliverer; null when it does not exist. */

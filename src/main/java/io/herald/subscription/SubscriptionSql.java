@@ -42,7 +42,7 @@ final class SubscriptionSql {
    */
   static final String POLL_POSITION =
       "SELECT r.deleted, r.content ->> 'status' AS status, coalesce(s.last_event, 0) AS last_event,"
-          + " coalesce(p.version_id, 0) AS pruned_version,"
+          + " coalesce(p.version_id, 0) AS pruned_version, coalesce(p.event_number, 0) AS pruned_event,"
           + " coalesce((SELECT n.event_number FROM notification n WHERE n.subscription_id = $1 AND n.version_id <= $2"
           + " ORDER BY n.version_id DESC LIMIT 1), 0) AS from_event"
           + " FROM resource r LEFT JOIN subscription_state s ON s.id = r.id LEFT JOIN notification_pruned p ON p.id = r.id"
@@ -64,6 +64,34 @@ final class SubscriptionSql {
           + " AND r.content->>'status' = 'active' AND " + ChannelTypes.sqlCode("r.content")
           + " = ANY($1::text[])"
           + " LEFT JOIN delivery_state d ON d.id = s.id WHERE s.last_event > coalesce(d.acked_event, 0)";
+
+  /**
+   * The subscriptions with notifications to prune, each with how far it is pruned and how far it may be: up to the
+   * last notification of a change at or before versionId $1 (the window's end), and, for channel types $2 (those
+   * that acknowledge), no further than acknowledged. A deleted subscription, or one of another channel type, keeps
+   * its notifications for the window only.
+   */
+  static final String PRUNABLE =
+      "SELECT id, pruned, through FROM (SELECT s.id, coalesce(p.event_number, 0) AS pruned, least("
+          + " CASE WHEN r.id IS NULL OR r.deleted OR NOT " + ChannelTypes.sqlCode("r.content") + " = ANY($2::text[])"
+          + " THEN s.last_event ELSE coalesce(d.acked_event, 0) END,"
+          + " coalesce((SELECT n.event_number FROM notification n WHERE n.subscription_id = s.id AND n.version_id <= $1"
+          + " ORDER BY n.version_id DESC LIMIT 1), 0)) AS through"
+          + " FROM subscription_state s LEFT JOIN resource r ON r.type = 'Subscription' AND r.id = s.id"
+          + " LEFT JOIN delivery_state d ON d.id = s.id LEFT JOIN notification_pruned p ON p.id = s.id) t"
+          + " WHERE through > pruned";
+
+  /**
+   * Prunes subscription $1's notifications after eventNumber $2 up to $3, and records how far it is pruned (the
+   * eventNumber, and the versionId of the last notification pruned), in one statement.
+   */
+  static final String PRUNE =
+      "WITH gone AS (DELETE FROM notification WHERE subscription_id = $1 AND event_number > $2 AND event_number <= $3"
+          + " RETURNING version_id)"
+          + " INSERT INTO notification_pruned AS p (id, event_number, version_id)"
+          + " SELECT $1, $3, coalesce(max(version_id), 0) FROM gone"
+          + " ON CONFLICT (id) DO UPDATE SET event_number = greatest(p.event_number, EXCLUDED.event_number),"
+          + " version_id = greatest(p.version_id, EXCLUDED.version_id)";
 
   static final String ACKNOWLEDGE =
       "INSERT INTO delivery_state AS d (id, acked_event) SELECT * FROM unnest($1::text[], $2::bigint[])"
