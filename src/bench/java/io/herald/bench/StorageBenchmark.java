@@ -1,6 +1,12 @@
 package io.herald.bench;
 
+import io.herald.Config;
+import io.herald.Registries;
+import io.herald.criteria.Registry;
 import io.herald.database.Database;
+import io.herald.store.BulkLoad;
+import io.herald.store.ResourceIds;
+import io.herald.store.StoreConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -13,19 +19,24 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * What Herald writes and keeps, Herald running as its own process, each run on a database of its own in one
  * PostgreSQL:
  * <ol>
- *   <li>writes: creates in closed loops (the create benchmark's Patient); per create, the WAL written (from
- *   {@code pg_current_wal_lsn()}, a checkpoint just before each window, so each window pays the full-page writes a
- *   long-running node pays) and the bytes its tables grew by; creates/s and p99. With {@code --baseline-jar}, another
- *   build runs the same, alternating rounds, and the ratios are printed;</li>
+ *   <li>writes: on a store already holding {@code --preload} Patients (loaded as each build writes them: its schema,
+ *   its ids), creates in closed loops (the create benchmark's Patient); per create, the WAL written (from
+ *   {@code pg_current_wal_lsn()}, a checkpoint just before each window, as one comes every few minutes, so each window
+ *   pays the full-page writes a long-running node pays) and the bytes its tables grew by; creates/s and p99. With
+ *   {@code --baseline-jar}, another build runs the same on a database of its own, alternating rounds, and the ratios
+ *   are printed;</li>
  *   <li>growth: creates with {@code --subscriptions} poll subscriptions matching every change and a short retention;
  *   every 10 s the rows and bytes (with indexes) of history, search index, feed and notifications; after the load,
  *   until pruning has caught up. Bytes per version and per notification, for sizing;</li>
@@ -34,7 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ol>
  * <pre>java -cp target/herald-bench.jar io.herald.bench.StorageBenchmark [--phases writes,growth,pruning]
  *     [--baseline-jar other/herald.jar] [--rounds 2] [--seconds 30] [--warmup 15] [--concurrency 32]
- *     [--creates 200000] [--subscriptions 10] [--retention 30] [--rate 200] [--pruning-seconds 60]</pre>
+ *     [--preload 100000] [--creates 200000] [--subscriptions 10] [--retention 30] [--rate 200]
+ *     [--pruning-seconds 60]</pre>
  */
 public final class StorageBenchmark {
 
@@ -57,12 +69,14 @@ public final class StorageBenchmark {
       "notification");
 
   private final BenchDatabase database;
+  private final Registry registry;
   private final Vertx client = Vertx.vertx();
   private final Pool admin;
   private int databases;
 
-  private StorageBenchmark(BenchDatabase database) {
+  private StorageBenchmark(BenchDatabase database, Registry registry) {
     this.database = database;
+    this.registry = registry;
     this.admin = PgBuilder.pool().connectingTo(Database.connectOptions(database.uri)).using(client).build();
   }
 
@@ -70,15 +84,16 @@ public final class StorageBenchmark {
     io.herald.Main.configureLogging();
     Map<String, String> o = Args.parse(args, Args.defaults("phases", "writes,growth,pruning", "baseline-jar", "",
         "rounds", "2", "seconds", "30", "warmup", "15", "concurrency", "32", "creates", "200000",
-        "subscriptions", "10", "retention", "30", "rate", "200", "pruning-seconds", "60"));
+        "subscriptions", "10", "retention", "30", "rate", "200", "pruning-seconds", "60", "preload", "100000"));
     List<String> phases = List.of(o.get("phases").split(","));
     try (BenchDatabase database = BenchDatabase.open("herald-storage-bench")) {
-      StorageBenchmark bench = new StorageBenchmark(database);
+      StoreConfig store = StoreConfig.from(Config.load(System.getenv()).getJsonObject("store"));
+      StorageBenchmark bench = new StorageBenchmark(database, Registries.load(store.searchParameters()).registry());
       System.out.printf("Storage benchmark: %d cores, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),
           database.embedded ? "embedded, fsync on" : "HERALD_PG_URI");
       if (phases.contains("writes")) {
         bench.writes(o.get("baseline-jar"), Integer.parseInt(o.get("rounds")), Integer.parseInt(o.get("warmup")),
-            Integer.parseInt(o.get("seconds")), Integer.parseInt(o.get("concurrency")));
+            Integer.parseInt(o.get("seconds")), Integer.parseInt(o.get("concurrency")), Integer.parseInt(o.get("preload")));
       }
       if (phases.contains("growth")) {
         bench.growth(Integer.parseInt(o.get("creates")), Integer.parseInt(o.get("subscriptions")),
@@ -97,24 +112,38 @@ public final class StorageBenchmark {
   private record Window(double wal, double tableBytes, double rate, double p99Ms) {
   }
 
-  private void writes(String baseline, int rounds, int warmup, int seconds, int concurrency) throws Exception {
-    System.out.printf("%nWrites: creates in %d closed loops, %d s after %d s of warm-up, a checkpoint before each window%n",
-        concurrency, seconds, warmup);
+  private void writes(String baseline, int rounds, int warmup, int seconds, int concurrency, int preload)
+      throws Exception {
+    System.out.printf("%nWrites: creates in %d closed loops, %d s after %d s of warm-up, a checkpoint before each window,"
+        + " on a store already holding %d Patients%n", concurrency, seconds, warmup, preload);
+    Map<String, String> builds = new LinkedHashMap<>();   // name → jar
+    if (!baseline.isBlank()) {
+      builds.put("baseline", baseline);
+    }
+    builds.put("this build", "");
+    Map<String, String> uris = new LinkedHashMap<>();
     Map<String, List<Window>> windows = new LinkedHashMap<>();
-    List<String> builds = baseline.isBlank() ? List.of("") : List.of(baseline, "");
-    for (int round = 1; round <= rounds; round++) {
-      for (String jar : builds) {
-        String name = jar.isBlank() ? "this build" : "baseline";
-        Window w = writeWindow(jar, warmup, seconds, concurrency);
-        windows.computeIfAbsent(name, k -> new ArrayList<>()).add(w);
-        System.out.printf("  %-10s round %d: %6.0f creates/s, p99 %6.1f ms, WAL %6.0f bytes/create, tables +%5.0f bytes/create%n",
-            name, round, w.rate, w.p99Ms, w.wal, w.tableBytes);
+    try {
+      for (Map.Entry<String, String> build : builds.entrySet()) {
+        String uri = freshDatabase();
+        uris.put(build.getKey(), uri);
+        preload(uri, build.getValue(), preload);
       }
+      for (int round = 1; round <= rounds; round++) {
+        for (Map.Entry<String, String> build : builds.entrySet()) {
+          Window w = writeWindow(build.getValue(), uris.get(build.getKey()), warmup, seconds, concurrency);
+          windows.computeIfAbsent(build.getKey(), k -> new ArrayList<>()).add(w);
+          System.out.printf("  %-10s round %d: %6.0f creates/s, p99 %6.1f ms, WAL %6.0f bytes/create,"
+              + " tables +%5.0f bytes/create%n", build.getKey(), round, w.rate, w.p99Ms, w.wal, w.tableBytes);
+        }
+      }
+    } finally {
+      uris.values().forEach(this::dropDatabase);
     }
     Window now = mean(windows.get("this build"));
     if (windows.containsKey("baseline")) {
       Window before = mean(windows.get("baseline"));
-      System.out.printf("  means: baseline %.0f creates/s, %.0f WAL bytes/create, %.0f table bytes/create, p99 %.1f ms%n",
+      System.out.printf("  means: baseline   %.0f creates/s, %.0f WAL bytes/create, %.0f table bytes/create, p99 %.1f ms%n",
           before.rate, before.wal, before.tableBytes, before.p99Ms);
       System.out.printf("         this build %.0f creates/s, %.0f WAL bytes/create, %.0f table bytes/create, p99 %.1f ms%n",
           now.rate, now.wal, now.tableBytes, now.p99Ms);
@@ -124,6 +153,29 @@ public final class StorageBenchmark {
     }
   }
 
+  /**
+   * Writes {@code count} Patients into a build's database as that build would have: its own schema (its Herald
+   * migrates it), its ids (random UUIDs from a baseline, time-ordered ones from this build), through herald_write.
+   */
+  private void preload(String uri, String jar, int count) throws Exception {
+    if (count == 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    try (HeraldProcess herald = HeraldProcess.start(uri, "", jar);
+         Db db = new Db(uri)) {
+      JsonObject patient = new JsonObject(PATIENT);
+      Iterator<JsonObject> patients = IntStream.range(0, count).mapToObj(i -> {
+        String id = jar.isBlank() ? ResourceIds.next() : UUID.randomUUID().toString();
+        return patient.copy().put("id", id);
+      }).iterator();
+      BulkLoad.load(db.pool, registry, patients, 4, 16).await();
+      db.pool.query("VACUUM ANALYZE").execute().await();
+    }
+    System.out.printf("  preloaded %d Patients for %s in %.0f s%n", count, jar.isBlank() ? "this build" : jar,
+        (System.nanoTime() - start) / 1e9);
+  }
+
   private static Window mean(List<Window> windows) {
     return new Window(windows.stream().mapToDouble(Window::wal).average().orElse(0),
         windows.stream().mapToDouble(Window::tableBytes).average().orElse(0),
@@ -131,8 +183,7 @@ public final class StorageBenchmark {
         windows.stream().mapToDouble(Window::p99Ms).average().orElse(0));
   }
 
-  private Window writeWindow(String jar, int warmup, int seconds, int concurrency) throws Exception {
-    String uri = freshDatabase();
+  private Window writeWindow(String jar, String uri, int warmup, int seconds, int concurrency) throws Exception {
     try (HeraldProcess herald = HeraldProcess.start(uri, "", jar);
          Db db = new Db(uri)) {
       LoadGenerator load = new LoadGenerator(client, herald.port, concurrency + 8);
@@ -147,8 +198,6 @@ public final class StorageBenchmark {
       load.close().await();
       return new Window((double) wal / created, (double) tables / created, (double) created / seconds,
           latencies.getValueAtPercentile(99) / 1000.0);
-    } finally {
-      dropDatabase(uri);
     }
   }
 

@@ -10,14 +10,14 @@ import java.util.UUID;
  * written whole after each checkpoint, and a cache that holds the pages being written. 74 random bits from a
  * {@link SecureRandom} keep them as hard to guess as random UUIDs.
  */
-final class ResourceIds {
+public final class ResourceIds {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private ResourceIds() {
   }
 
-  static String next() {
+  public static String next() {
     return at(System.currentTimeMillis(), RANDOM.nextLong(), RANDOM.nextLong());
   }
 

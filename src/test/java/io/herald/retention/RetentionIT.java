@@ -29,7 +29,7 @@ class RetentionIT {
   static void start() {
     receiver = new Receiver();
     node = HeraldNode.start(TestDatabase.freshDatabase(), new JsonObject().put("store", new JsonObject()
-        .put("retention", new JsonObject().put("notificationSeconds", 2).put("feedSeconds", 1).put("everySeconds", 1)
+        .put("retention", new JsonObject().put("notificationSeconds", 5).put("feedSeconds", 1).put("everySeconds", 1)
             .put("batch", 3))));
   }
 
