@@ -86,15 +86,13 @@ public final class RetentionVerticle extends VerticleBase {
   }
 
   /**
-   * Changes written before the window that the matcher has passed. The newest change always stays: a search's
-   * snapshot is read from the newest changes.
+   * Changes written before the window that the matcher has passed, up to the one before its cursor. The cursor's own
+   * change stays: the matcher read it, so its transaction is settled and stays so, and a search's snapshot (the
+   * newest settled change) always has a change to stand on, however long a transaction keeps newer ones unsettled.
    */
   private Future<Long> pruneFeed(Instant now) {
-    return Future.all(feed.newest(), notifications.cursor(), feed.versionAt(now.minusSeconds(config.feedSeconds())))
-        .compose(read -> {
-          long through = Math.min(Math.min(read.<Long>resultAt(0) - 1, read.<Long>resultAt(1)), read.<Long>resultAt(2));
-          return pruneFeed(through, 0);
-        });
+    return Future.all(notifications.cursor(), feed.versionAt(now.minusSeconds(config.feedSeconds())))
+        .compose(read -> pruneFeed(Math.min(read.<Long>resultAt(0) - 1, read.<Long>resultAt(1)), 0));
   }
 
   private Future<Long> pruneFeed(long through, long pruned) {

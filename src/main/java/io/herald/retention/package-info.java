@@ -2,7 +2,8 @@
  * Retention: the feed and the notifications are kept for what they promise, and no longer.
  * <ul>
  *   <li>A change stays in the feed until the matcher has passed it and {@code store.retention.feedSeconds} have
- *   passed since it was written; the newest change always stays (a search's snapshot is read from it).</li>
+ *   passed since it was written; the matcher's cursor's change always stays (a search's snapshot, the newest settled
+ *   change, is read from the feed).</li>
  *   <li>A notification stays while its channel may still need it: unacknowledged on a channel that pushes
  *   (rest-hook), and at least {@code store.retention.notificationSeconds} after its change, which is what
  *   {@code $poll} replays from. How far each subscription's notifications are pruned is recorded

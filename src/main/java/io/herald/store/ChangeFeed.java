@@ -61,11 +61,6 @@ public final class ChangeFeed {
     });
   }
 
-  /** The newest change's versionId; 0 when there is none. */
-  public Future<Long> newest() {
-    return pool.query(SqlQueries.NEWEST).execute().map(rows -> rows.iterator().next().getLong(0));
-  }
-
   /** The last versionId written at or before {@code instant}; 0 when there is none. */
   public Future<Long> versionAt(Instant instant) {
     return pool.preparedQuery(SqlQueries.VERSION_AT).execute(Tuple.of(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC)))

@@ -8,7 +8,8 @@ import java.util.UUID;
  * other 74 random. Ids created close together sort close together, so each index keyed by id (the resource's primary
  * key, its history, its search rows) grows at its end instead of at a random page: fewer page splits, fewer pages
  * written whole after each checkpoint, and a cache that holds the pages being written. 74 random bits from a
- * {@link SecureRandom} keep them as hard to guess as random UUIDs.
+ * {@link SecureRandom} keep an id from being guessed, though not from showing when it was created (as
+ * {@code meta.lastUpdated} of its first version does).
  */
 public final class ResourceIds {
 

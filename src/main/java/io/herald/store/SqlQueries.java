@@ -67,8 +67,6 @@ final class SqlQueries {
           + " ORDER BY b.version_id DESC LIMIT 1) p ON true"
           + " WHERE c.version_id > $1 ORDER BY c.version_id LIMIT $2";
 
-  static final String NEWEST = "SELECT coalesce(max(version_id), 0) FROM change";
-
   /** The last versionId written at or before $1: where a retention window ends. */
   static final String VERSION_AT = "SELECT herald_version_at($1)";
 

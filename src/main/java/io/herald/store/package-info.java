@@ -43,8 +43,8 @@
  * running transaction holds changes back.
  *
  * <h2>Retention</h2>
- * The feed is pruned ({@code io.herald.retention}) only below the matcher's cursor and never of its newest change,
- * so a reader of the feed never finds a gap, and a search's snapshot always has a change to stand on. History is
- * never pruned.
+ * The feed is pruned ({@code io.herald.retention}) only below the matcher's cursor, never of the cursor's own change:
+ * a reader of the feed never finds a gap, and a search's snapshot (the newest settled change) always has a settled
+ * change to stand on, however long a transaction keeps newer ones unsettled. History is never pruned.
  */
 package io.herald.store;

@@ -139,10 +139,10 @@ public final class Notifications {
    * GONE when notifications after {@code from} have been pruned.
    */
   public Future<Page> poll(String id, Long from, int count) {
-    return poll(id, from, count, false);
+    return poll(id, from, count, 1);
   }
 
-  private Future<Page> poll(String id, Long from, int count, boolean again) {
+  private Future<Page> poll(String id, Long from, int count, int attempt) {
     return pool.preparedQuery(SubscriptionSql.POLL_POSITION).execute(Tuple.of(id, from == null ? 0L : from))
         .compose(rows -> {
           Row row = rows.size() == 0 ? null : rows.iterator().next();
@@ -170,9 +170,9 @@ public final class Notifications {
             // eventNumbers have no gaps: a missing first one was pruned between the two statements
             boolean gap = found.isEmpty() ? lastEvent > fromEvent : found.get(0).eventNumber() > fromEvent + 1;
             if (gap) {
-              return again ? Future.failedFuture(new Refusal(Failures.GONE, "The notifications of Subscription/" + id
-                  + " after versionId " + from + " were pruned as they were read; poll again"))
-                  : poll(id, from, count, true);   // which says how far they are pruned
+              return attempt < 5 ? poll(id, from, count, attempt + 1)   // which says how far they are pruned
+                  : Future.failedFuture(new Refusal(Failures.GONE, "The notifications of Subscription/" + id
+                      + " after versionId " + from + " were pruned as they were read; poll again"));
             }
             return Future.succeededFuture(found.size() > count ? new Page(found.subList(0, count), true) : new Page(found, false));
           });

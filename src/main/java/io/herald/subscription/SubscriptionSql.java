@@ -49,11 +49,14 @@ final class SubscriptionSql {
           + " WHERE r.type = 'Subscription' AND r.id = $1";
 
   /**
-   * Where subscription $1 stands for its deliverer: its resource as it is now and the last eventNumber acknowledged.
+   * Where subscription $1 stands for its deliverer: its resource as it is now and the last eventNumber acknowledged,
+   * or pruned: notifications pruned while it did not acknowledge (a poll subscription turned rest-hook, a deleted one
+   * written again) are not waited for.
    */
   static final String DELIVERY_POSITION =
-      "SELECT coalesce(d.acked_event, 0) AS acked_event, r.content, r.version_id, r.deleted"
-          + " FROM resource r LEFT JOIN delivery_state d ON d.id = r.id WHERE r.type = 'Subscription' AND r.id = $1";
+      "SELECT greatest(coalesce(d.acked_event, 0), coalesce(p.event_number, 0)) AS acked_event, r.content,"
+          + " r.version_id, r.deleted FROM resource r LEFT JOIN delivery_state d ON d.id = r.id"
+          + " LEFT JOIN notification_pruned p ON p.id = r.id WHERE r.type = 'Subscription' AND r.id = $1";
 
   /**
    * Active subscriptions of the channel types $1 with notifications not acknowledged: those a deliverer is behind on.
@@ -63,7 +66,8 @@ final class SubscriptionSql {
           + " JOIN resource r ON r.type = 'Subscription' AND r.id = s.id AND NOT r.deleted"
           + " AND r.content->>'status' = 'active' AND " + ChannelTypes.sqlCode("r.content")
           + " = ANY($1::text[])"
-          + " LEFT JOIN delivery_state d ON d.id = s.id WHERE s.last_event > coalesce(d.acked_event, 0)";
+          + " LEFT JOIN delivery_state d ON d.id = s.id LEFT JOIN notification_pruned p ON p.id = s.id"
+          + " WHERE s.last_event > greatest(coalesce(d.acked_event, 0), coalesce(p.event_number, 0))";
 
   /**
    * The subscriptions with notifications to prune, each with how far it is pruned and how far it may be: up to the

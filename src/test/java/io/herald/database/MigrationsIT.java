@@ -3,6 +3,8 @@ package io.herald.database;
 import io.herald.criteria.CriteriaParser;
 import io.herald.Registries;
 import io.herald.deliver.Channels;
+import io.herald.store.Change;
+import io.herald.store.ChangeFeed;
 import io.herald.subscription.ChannelTypes;
 import io.herald.subscription.Subscriptions;
 import io.herald.testing.TestDatabase;
@@ -77,6 +79,32 @@ class MigrationsIT {
         assertEquals("kept", kept.getJsonArray("extension").getJsonObject(0).getString("valueString"));
         assertEquals(new JsonObject(hook), content(pool, table, "h"), table);
       }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void changesWrittenBeforeTheFeedLostItsContentAreReadFromHistory() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(TestDatabase.freshDatabase())).using(vertx).build();
+      Migrations.run(pool, 8).await();
+      String v1 = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"meta\":{\"versionId\":\"1\"}}";
+      pool.query("INSERT INTO resource VALUES ('Patient', 'a', 2, now(), true, '" + v1 + "');"
+          + "INSERT INTO resource_history VALUES (1, 'Patient', 'a', 'create', '2026-01-01T00:00:00Z', '" + v1 + "');"
+          + "INSERT INTO resource_history VALUES (2, 'Patient', 'a', 'delete', '2026-01-02T00:00:00Z', NULL);"
+          + "INSERT INTO change VALUES (1, pg_current_xact_id(), 'Patient', 'a', 'create', '2026-01-01T00:00:00Z', '" + v1 + "');"
+          + "INSERT INTO change VALUES (2, pg_current_xact_id(), 'Patient', 'a', 'delete', '2026-01-02T00:00:00Z', '" + v1 + "')")
+          .execute().await();
+      Migrations.run(pool).await();
+      List<Change> changes = new ChangeFeed(pool, false).after(0, 10).await().changes();
+      assertEquals(2, changes.size());
+      assertEquals("create", changes.get(0).interaction());
+      assertEquals(new JsonObject(v1), changes.get(0).resource());
+      assertEquals("delete", changes.get(1).interaction());
+      assertEquals(new JsonObject(v1), changes.get(1).resource(), "a delete carries the version it deleted");
+      assertEquals("2026-01-02T00:00Z", changes.get(1).changedAt().toString());
     } finally {
       vertx.close().await();
     }

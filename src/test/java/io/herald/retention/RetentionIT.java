@@ -131,4 +131,27 @@ class RetentionIT {
     assertEquals(200, all.status, all::toString);
     assertEquals(written, versions(all));
   }
+  @Test
+  void searchesAndHistoryStandWhileATransactionKeepsNewerChangesUnsettled() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      create("Settled");
+    }
+    io.vertx.sqlclient.SqlConnection held = node.sql().getConnection().await();
+    try {
+      held.query("BEGIN").execute().await();
+      held.query("SELECT pg_current_xact_id()").execute().await();   // an open transaction with an id
+      create("Unsettled");
+      // pruning runs (every second, a window of 1 s) while the newest change is unsettled: down to the matcher's cursor
+      await("the feed is pruned to the matcher's cursor and the unsettled change", () -> node.count("change") == 2);
+      Reply search = node.get("/Patient?family=Settled");
+      assertEquals(200, search.status, search::toString);
+      assertEquals(3, search.json().getJsonArray("entry", new JsonArray()).size(), search::toString);
+      Reply history = node.get("/Patient/_history?_count=5");
+      assertEquals(200, history.status, history::toString);
+      assertTrue(history.json().getJsonArray("entry", new JsonArray()).size() > 0, history::toString);
+    } finally {
+      held.query("ROLLBACK").execute().await();
+      held.close().await();
+    }
+  }
 }

@@ -133,6 +133,26 @@ class ChangeFeedIT {
         "not asked, not read");
   }
 
+  @Test
+  void theVersionWrittenAtATimeIsFoundAcrossGapsAndOutsideHistory() {
+    ChangeFeed feed = new ChangeFeed(pool, false);
+    java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    assertEquals(0, feed.versionAt(t0).await(), "no history: nothing");
+    long[] versions = {3, 4, 9, 10, 11, 40};   // gaps where writes rolled back
+    for (int i = 0; i < versions.length; i++) {
+      pool.preparedQuery("INSERT INTO resource_history VALUES ($1, 'Patient', 'p' || $1, 'create', $2, '{}')")
+          .execute(Tuple.of(versions[i], java.time.OffsetDateTime.ofInstant(t0.plusSeconds(10L * (i + 1)),
+              java.time.ZoneOffset.UTC))).await();
+    }
+    assertEquals(0, feed.versionAt(t0).await(), "before the first");
+    assertEquals(3, feed.versionAt(t0.plusSeconds(10)).await());
+    assertEquals(3, feed.versionAt(t0.plusSeconds(15)).await());
+    assertEquals(9, feed.versionAt(t0.plusSeconds(30)).await());
+    assertEquals(11, feed.versionAt(t0.plusSeconds(59)).await());
+    assertEquals(40, feed.versionAt(t0.plusSeconds(60)).await());
+    assertEquals(40, feed.versionAt(t0.plusSeconds(100_000)).await(), "after the last");
+  }
+
   private void writeOne(String id, String kind, JsonObject resource) {
     pool.preparedQuery(SqlQueries.WRITE).execute(Tuple.of("Patient", id, kind, resource, null)
         .addOffsetDateTime(java.time.OffsetDateTime.now()).addValue(new io.vertx.core.json.JsonArray())).await();
