@@ -103,24 +103,20 @@ public final class RetentionVerticle extends VerticleBase {
         ? Future.succeededFuture(pruned + gone) : pruneFeed(through, pruned + gone));
   }
 
-  /** Notifications of changes before the window, as far as their subscriptions allow. */
+  /**
+   * Notifications of changes before the window, as far as their subscriptions allow: their ranges cut to at most
+   * {@code batch} notifications a statement, however many subscriptions that spans.
+   */
   private Future<Integer> pruneNotifications(Instant now) {
     return feed.versionAt(now.minusSeconds(config.notificationSeconds()))
         .compose(at -> notifications.prunable(at, Channels.acknowledging()))
-        .compose(found -> prune(found.iterator()).map(found.size()));
+        .compose(found -> prune(Batches.of(found, config.batch()).iterator()).map(found.size()));
   }
 
-  private Future<Void> prune(Iterator<Notifications.Prunable> subscriptions) {
-    if (!subscriptions.hasNext() || !ownership.held()) {
+  private Future<Void> prune(Iterator<List<Notifications.Prunable>> batches) {
+    if (!batches.hasNext() || !ownership.held()) {
       return Future.succeededFuture();
     }
-    Notifications.Prunable next = subscriptions.next();
-    return prune(next.id(), next.pruned(), next.through()).compose(v -> prune(subscriptions));
-  }
-
-  private Future<Void> prune(String id, long after, long through) {
-    long upTo = Math.min(through, after + config.batch());
-    return notifications.prune(id, after, upTo)
-        .compose(v -> upTo < through ? prune(id, upTo, through) : Future.succeededFuture());
+    return notifications.prune(batches.next()).compose(v -> prune(batches));
   }
 }

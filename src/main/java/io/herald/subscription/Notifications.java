@@ -192,9 +192,18 @@ public final class Notifications {
         });
   }
 
-  /** Prunes subscription {@code id}'s notifications after eventNumber {@code after} up to {@code through}. */
-  public Future<Void> prune(String id, long after, long through) {
-    return pool.preparedQuery(SubscriptionSql.PRUNE).execute(Tuple.of(id, after, through)).mapEmpty();
+  /** Prunes each range's notifications (of one subscription, after eventNumber {@code pruned} up to {@code through}). */
+  public Future<Void> prune(List<Prunable> ranges) {
+    String[] ids = new String[ranges.size()];
+    Long[] after = new Long[ranges.size()];
+    Long[] upTo = new Long[ranges.size()];
+    for (int i = 0; i < ranges.size(); i++) {
+      ids[i] = ranges.get(i).id();
+      after[i] = ranges.get(i).pruned();
+      upTo[i] = ranges.get(i).through();
+    }
+    return pool.preparedQuery(SubscriptionSql.PRUNE)
+        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfLong(after).addArrayOfLong(upTo)).mapEmpty();
   }
 
   /** Where subscription {@code id} stands for its deliverer; null when it does not exist. */

@@ -86,14 +86,17 @@ final class SubscriptionSql {
           + " WHERE through > pruned";
 
   /**
-   * Prunes subscription $1's notifications after eventNumber $2 up to $3, and records how far it is pruned (the
-   * eventNumber, and the versionId of the last notification pruned), in one statement.
+   * Prunes, for each subscription $1[i], its notifications after eventNumber $2[i] up to $3[i], and records how far
+   * each is pruned (the eventNumber, and the versionId of the last notification pruned), in one statement.
    */
   static final String PRUNE =
-      "WITH gone AS (DELETE FROM notification WHERE subscription_id = $1 AND event_number > $2 AND event_number <= $3"
-          + " RETURNING version_id)"
+      "WITH r AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS r(id, after, up_to)),"
+          + " gone AS (DELETE FROM notification n USING r WHERE n.subscription_id = r.id AND n.event_number > r.after"
+          + " AND n.event_number <= r.up_to RETURNING n.subscription_id, n.version_id)"
           + " INSERT INTO notification_pruned AS p (id, event_number, version_id)"
-          + " SELECT $1, $3, coalesce(max(version_id), 0) FROM gone"
+          + " SELECT r.id, r.up_to, coalesce(g.version_id, 0) FROM r LEFT JOIN"
+          + " (SELECT subscription_id, max(version_id) AS version_id FROM gone GROUP BY subscription_id) g"
+          + " ON g.subscription_id = r.id"
           + " ON CONFLICT (id) DO UPDATE SET event_number = greatest(p.event_number, EXCLUDED.event_number),"
           + " version_id = greatest(p.version_id, EXCLUDED.version_id)";
 
