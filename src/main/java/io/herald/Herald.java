@@ -7,6 +7,7 @@ import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
 import io.herald.http.HttpVerticle;
 import io.herald.Registries;
+import io.herald.deliver.live.LiveVerticle;
 import io.herald.retention.RetentionVerticle;
 import io.herald.store.StoreConfig;
 import io.herald.store.StoreVerticle;
@@ -26,9 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One Herald node on a Vert.x instance: loads the search parameters, makes the node's one {@link Subscriptions}
  * (shared by the verticles: each subscription version is parsed once), deploys the verticles in dependency order
- * (store, match, deliver, retention, http) and undeploys them in reverse, so requests in flight finish before the store closes.
+ * (store, match, deliver, retention, live, http) and undeploys them in reverse, so requests in flight finish before the store closes.
  */
 public final class Herald {
+
+  /** How many changes a live subscription may hold back while its socket registers and catches up. */
+  private static final int LIVE_MAX_HELD = 10_000;
 
   /** This build's version (the Maven project version, also the jar manifest's Implementation-Version). */
   public static final String VERSION = readVersion();
@@ -52,6 +56,7 @@ public final class Herald {
     AtomicReference<String> matchId = new AtomicReference<>();
     AtomicReference<String> deliverId = new AtomicReference<>();
     AtomicReference<String> retentionId = new AtomicReference<>();
+    AtomicReference<String> liveId = new AtomicReference<>();
     return vertx.executeBlocking(() -> Registries.load(store.searchParameters()))
         .compose(registry -> {
           Subscriptions subscriptions = new Subscriptions(new CriteriaParser(registry.registry()), Channels.rules());
@@ -70,11 +75,17 @@ public final class Herald {
               })
               .compose(id -> {
                 retentionId.set(id);
+                return vertx.deployVerticle(new LiveVerticle(store.pgUri(), new CriteriaParser(registry.registry()),
+                    LIVE_MAX_HELD));
+              })
+              .compose(id -> {
+                liveId.set(id);
                 return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions),
                     new DeploymentOptions().setInstances(http.instances()));
               });
         })
-        .map(httpId -> new Herald(vertx, List.of(storeId.get(), matchId.get(), deliverId.get(), retentionId.get(), httpId), http.port()));
+        .map(httpId -> new Herald(vertx, List.of(storeId.get(), matchId.get(), deliverId.get(), retentionId.get(),
+            liveId.get(), httpId), http.port()));
   }
 
   private static String readVersion() {

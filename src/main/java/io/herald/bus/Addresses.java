@@ -40,6 +40,33 @@ public final class Addresses {
    */
   public static final String SUBSCRIPTION_NUMBERED = "herald.subscription.numbered";
 
+  /**
+   * bridge → live (node-local; a browser sends it through the SockJS bridge). Body {resourceType, events?, criteria?,
+   * from?}, to which the bridge adds the socket's id and the address it hands out. Reply {address, subscription,
+   * versionId}: the address to register on, the live subscription's id, and the versionId the live stream starts
+   * after. Fails INVALID for a bad request (the message names the parameter, as search says it).
+   */
+  public static final String LIVE_SUBSCRIBE = "herald.live.subscribe";
+
+  /** bridge → live. Body {subscription} (and the socket's id, added by the bridge). Reply {}. */
+  public static final String LIVE_UNSUBSCRIBE = "herald.live.unsubscribe";
+
+  /** bridge → live (node-local). Body {socket, address}: the socket registered on its address; events may flow. */
+  public static final String LIVE_REGISTERED = "herald.live.registered";
+
+  /** bridge → live (node-local). Body {socket}: the socket closed; its subscriptions end. */
+  public static final String LIVE_CLOSED = "herald.live.closed";
+
+  /** anyone → live (node-local). Body {}. Reply {subscriptions, sockets, indexed}: what this node holds. */
+  public static final String LIVE_STATS = "herald.live.stats";
+
+  /**
+   * live → one socket: the prefix of the unguessable addresses live events go to, one per live subscription. Body
+   * {event: CREATE|UPDATE|DELETE, versionId, resourceType, id, resource}, in versionId order; or, last, {event:
+   * OVERFLOW, versionId} when the socket could not keep up (resume from that versionId).
+   */
+  public static final String OUT_LIVE = "herald.out.live.";
+
   private Addresses() {
   }
 }

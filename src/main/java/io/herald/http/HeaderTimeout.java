@@ -60,6 +60,14 @@ final class HeaderTimeout {
     state.endedAtLastLook = false;
   }
 
+  /** The connection is becoming a WebSocket: it lives as long as its socket, no longer timed here. */
+  void upgrading(HttpServerRequest request) {
+    State state = connections.remove(request.connection());
+    if (state != null) {
+      vertx.cancelTimer(state.timer);
+    }
+  }
+
   private void look(HttpConnection connection, State state) {
     boolean ended = state.latest == null || state.latest.response().ended();
     if (state.latest == null || ended && state.endedAtLastLook) {

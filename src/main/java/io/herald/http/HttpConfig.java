@@ -11,9 +11,10 @@ import io.vertx.core.json.JsonObject;
  * @param maxPollSeconds          the longest {@code $poll} timeout a client may ask for
  * @param headerTimeoutSeconds    a connection whose first request head is not complete this long after it opened is closed
  * @param keepAliveSeconds        a connection idle this long between requests is closed
+ * @param socketQueueBytes        how much a SockJS socket's outgoing queue may hold before it overflows
  */
 public record HttpConfig(String host, int port, int instances, long bodyLimitBytes, int shutdownTimeoutSeconds,
-                         int maxPollSeconds, int headerTimeoutSeconds, int keepAliveSeconds) {
+                         int maxPollSeconds, int headerTimeoutSeconds, int keepAliveSeconds, int socketQueueBytes) {
 
   public static HttpConfig from(JsonObject http) {
     return new HttpConfig(http.getString("host", "0.0.0.0"),
@@ -23,11 +24,12 @@ public record HttpConfig(String host, int port, int instances, long bodyLimitByt
         Config.integer(http, "shutdownTimeoutSeconds", 0, 3600),
         Config.integer(http, "maxPollSeconds", 1, 3600),
         Config.integer(http, "headerTimeoutSeconds", 1, 3600),
-        Config.integer(http, "keepAliveSeconds", 1, 3600));
+        Config.integer(http, "keepAliveSeconds", 1, 3600),
+        Config.integer(http, "socketQueueBytes", 1024, Integer.MAX_VALUE));
   }
 
   public HttpConfig withPort(int newPort) {
     return new HttpConfig(host, newPort, instances, bodyLimitBytes, shutdownTimeoutSeconds, maxPollSeconds,
-        headerTimeoutSeconds, keepAliveSeconds);
+        headerTimeoutSeconds, keepAliveSeconds, socketQueueBytes);
   }
 }

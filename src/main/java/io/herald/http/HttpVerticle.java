@@ -1,5 +1,6 @@
 package io.herald.http;
 
+import io.herald.bridge.EventBusBridge;
 import io.herald.Herald;
 import io.herald.bus.Addresses;
 import io.herald.criteria.Registry;
@@ -33,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Subscriptions subscriptions;
   private HttpServer server;
   private PollWaiters waiters;
+  private EventBusBridge bridge;
 
   public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions) {
     this.config = config;
@@ -57,6 +59,9 @@ public final class HttpVerticle extends VerticleBase {
         config.keepAliveSeconds() * 1000L);
 
     Router router = Router.router(vertx);
+    bridge = new EventBusBridge(vertx, config.socketQueueBytes());
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
+        .subRouter(bridge.router());
     get(router, "/fhir/metadata").handler(ctx -> Responses.json(ctx, 200, capabilities));
     only(router, "/fhir/metadata", "GET, HEAD");
     get(router, "/fhir/_history").handler(history::system);
@@ -95,7 +100,11 @@ public final class HttpVerticle extends VerticleBase {
         .invalidRequestHandler(Errors::invalidRequest)
         .connectionHandler(headerTimeout::opened)
         .requestHandler(new RequestGuard(request -> {
-          headerTimeout.requestArrived(request);
+          if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            headerTimeout.upgrading(request);
+          } else {
+            headerTimeout.requestArrived(request);
+          }
           router.handle(request);
         }));
     return Future.join(notified.completion(), server.listen());

@@ -61,6 +61,23 @@ public final class ChangeFeed {
     });
   }
 
+  /** The largest versionId up to which every change is committed and readable (the feed's horizon). */
+  public Future<Long> horizon() {
+    return pool.query(SqlQueries.SNAPSHOT).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Changes to resources of {@code type} after versionId {@code after} up to {@code upTo}, at most {@code limit}. */
+  public Future<List<Change>> ofType(String type, long after, long upTo, int limit) {
+    return pool.preparedQuery(SqlQueries.CHANGES_OF_TYPE).execute(Tuple.of(type, after, upTo, limit)).map(rows -> {
+      List<Change> changes = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        changes.add(new Change(row.getLong("version_id"), row.getString("type"), row.getString("id"),
+            row.getString("interaction"), row.getOffsetDateTime("changed_at"), row.getJsonObject("content"), null));
+      }
+      return changes;
+    });
+  }
+
   /** The last versionId written at or before {@code instant}; 0 when there is none. */
   public Future<Long> versionAt(Instant instant) {
     return pool.preparedQuery(SqlQueries.VERSION_AT).execute(Tuple.of(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC)))

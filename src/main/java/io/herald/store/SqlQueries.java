@@ -70,6 +70,15 @@ final class SqlQueries {
   /** The last versionId written at or before $1: where a retention window ends. */
   static final String VERSION_AT = "SELECT herald_version_at($1)";
 
+  /**
+   * Changes to resources of type $1 after versionId $2 up to $3, at most $4, oldest first, read from history (kept
+   * for good, unlike the feed): a live subscription's catching up.
+   */
+  static final String CHANGES_OF_TYPE =
+      "SELECT h.version_id, h.type, h.id, h.interaction, h.last_updated AS changed_at, " + CONTENT + " AS content"
+          + " FROM resource_history h WHERE h.type = $1 AND h.version_id > $2 AND h.version_id <= $3"
+          + " ORDER BY h.version_id LIMIT $4";
+
   /** Changes the feed has read past and no longer keeps: up to versionId $1, at most $2 of them (oldest first). */
   static final String PRUNE_FEED = "DELETE FROM change WHERE version_id IN"
       + " (SELECT version_id FROM change WHERE version_id <= $1 ORDER BY version_id LIMIT $2)";

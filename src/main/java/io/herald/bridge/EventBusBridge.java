@@ -1,0 +1,141 @@
+package io.herald.bridge;
+
+import io.herald.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The SockJS event-bus bridge browsers use, deny by default. Inbound, a socket may only send to
+ * {@link Addresses#LIVE_SUBSCRIBE} and {@link Addresses#LIVE_UNSUBSCRIBE}; each subscribe is handed an unguessable
+ * address of its own ({@link Addresses#OUT_LIVE} + a random UUID), chosen here, and the socket may register on the
+ * addresses it was handed and on nothing else. Publishing is refused. What a socket asks is stamped with its id, so
+ * the live channel knows whose subscriptions end when it closes. A socket whose outgoing queue is full gets a last
+ * {@code OVERFLOW} message with the versionId it has and is closed, so a slow browser never holds the others back.
+ * One per HTTP verticle instance, confined to its event loop.
+ */
+public final class EventBusBridge {
+
+  /** What a socket was handed, and the last versionId it was sent on each address. */
+  private static final class Socket {
+    final String id = UUID.randomUUID().toString();
+    final Map<String, Long> addresses = new HashMap<>();
+  }
+
+  private final Vertx vertx;
+  private final int maxQueuedBytes;
+  private final Map<SockJSSocket, Socket> sockets = new HashMap<>();
+
+  /** @param maxQueuedBytes how much a socket's outgoing queue may hold before it overflows */
+  public EventBusBridge(Vertx vertx, int maxQueuedBytes) {
+    this.vertx = vertx;
+    this.maxQueuedBytes = maxQueuedBytes;
+  }
+
+  /** The routes of the bridge, to mount at {@code /eventbus/*}. */
+  public Router router() {
+    SockJSBridgeOptions options = new SockJSBridgeOptions()
+        .addInboundPermitted(new PermittedOptions().setAddress(Addresses.LIVE_SUBSCRIBE))
+        .addInboundPermitted(new PermittedOptions().setAddress(Addresses.LIVE_UNSUBSCRIBE))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.OUT_LIVE.replace(".", "\\.") + ".+"));
+    return SockJSHandler.create(vertx).bridge(options, this::handle);
+  }
+
+  /** How many sockets this instance holds (for tests and metrics). */
+  public int sockets() {
+    return sockets.size();
+  }
+
+  private void handle(BridgeEvent event) {
+    BridgeEventType type = event.type();
+    SockJSSocket raw = event.socket();
+    if (type == BridgeEventType.SOCKET_CREATED) {
+      sockets.put(raw, new Socket());
+      raw.setWriteQueueMaxSize(maxQueuedBytes);
+      event.complete(true);
+      return;
+    }
+    Socket socket = sockets.get(raw);
+    if (socket == null) {
+      event.complete(type == BridgeEventType.SOCKET_CLOSED);
+      return;
+    }
+    switch (type) {
+      case SOCKET_CLOSED -> {
+        sockets.remove(raw);
+        vertx.eventBus().send(Addresses.LIVE_CLOSED, new JsonObject().put("socket", socket.id));
+        event.complete(true);
+      }
+      case SEND -> event.complete(stamp(event, socket));
+      case REGISTER -> {
+        String address = event.getRawMessage().getString("address");
+        boolean handed = socket.addresses.containsKey(address);
+        event.complete(handed);
+        if (handed) {   // the consumer is in place once this returns: events may flow
+          vertx.eventBus().send(Addresses.LIVE_REGISTERED, new JsonObject().put("socket", socket.id)
+              .put("address", address));
+        }
+      }
+      case RECEIVE -> event.complete(pass(event, socket, raw));
+      case PUBLISH -> event.complete(false);
+      default -> event.complete(true);   // unregister, ping, idle, errors
+    }
+  }
+
+  /** A send from the socket: stamped with its id, and for a subscribe, with the address it is handed. */
+  private boolean stamp(BridgeEvent event, Socket socket) {
+    JsonObject message = event.getRawMessage();
+    String to = message.getString("address");
+    if (!Addresses.LIVE_SUBSCRIBE.equals(to) && !Addresses.LIVE_UNSUBSCRIBE.equals(to)) {
+      return false;   // the permitted options refuse it too; nothing else is ever sent from a browser
+    }
+    JsonObject body = message.getValue("body") instanceof JsonObject b ? b.copy() : new JsonObject();
+    body.put("socket", socket.id);
+    if (Addresses.LIVE_SUBSCRIBE.equals(to)) {
+      String address = Addresses.OUT_LIVE + UUID.randomUUID();
+      socket.addresses.put(address, -1L);
+      body.put("address", address);
+    }
+    event.setRawMessage(message.copy().put("body", body));
+    return true;
+  }
+
+  /** A live event on its way to the socket; an overflowing socket gets its last message and is closed. */
+  private boolean pass(BridgeEvent event, Socket socket, SockJSSocket raw) {
+    String address = event.getRawMessage().getString("address");
+    if (!socket.addresses.containsKey(address)) {
+      return true;   // a reply to the socket's own request: the bridge lets only those through, and registrations we allowed
+    }
+    Long sent = socket.addresses.get(address);
+    if (sent == null) {
+      return false;   // overflowed: nothing more on it
+    }
+    JsonObject body = event.getRawMessage().getJsonObject("body");
+    if (raw.writeQueueFull()) {
+      socket.addresses.put(address, null);
+      JsonObject overflow = new JsonObject().put("event", "OVERFLOW");
+      if (sent >= 0) {   // else: nothing was sent yet, the client resumes from where the stream started
+        overflow.put("versionId", sent);
+      }
+      raw.write(new JsonObject().put("type", "rec").put("address", address).put("body", overflow).toBuffer());
+      raw.close();
+      return false;
+    }
+    if (body != null && body.getValue("versionId") instanceof Number n) {
+      socket.addresses.put(address, n.longValue());
+    }
+    return true;
+  }
+}

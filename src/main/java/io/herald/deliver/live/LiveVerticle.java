@@ -1,0 +1,305 @@
+package io.herald.deliver.live;
+
+import io.herald.bus.Addresses;
+import io.herald.bus.Failures;
+import io.herald.criteria.Criteria;
+import io.herald.criteria.CriteriaParser;
+import io.herald.criteria.SubscriptionIndex;
+import io.herald.database.Database;
+import io.herald.store.Change;
+import io.herald.store.ChangeFeed;
+import io.herald.store.FeedFollower;
+import io.herald.store.PlainJson;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * Live subscriptions: a socket names a resource type, events and criteria, and each matching change is sent to the
+ * address the bridge handed it, in versionId order. Not durable: a subscription lives as long as its socket. This
+ * node follows the change feed itself and matches its own live subscriptions with a {@link SubscriptionIndex}, once
+ * per change, not once per socket, so a browser's events never depend on another node.
+ *
+ * <p>No gap and no duplicate at the seam: a subscription is in the index (its events held back) before the horizon
+ * its stream starts after is read; once the socket has registered, the changes after {@code from} up to that horizon
+ * are read from history and sent, then those held back, each only if its versionId is above the last one sent.
+ */
+public final class LiveVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(LiveVerticle.class.getName());
+  private static final int BATCH = 500;
+  private static final Set<String> EVENTS = Set.of("CREATE", "UPDATE", "DELETE");
+  private static final Set<String> KEYS = Set.of("resourceType", "events", "criteria", "from", "socket", "address");
+
+  /** One live subscription. */
+  private static final class Live {
+    final String id;
+    final String socket;
+    final String address;
+    final String type;
+    final Set<String> events;
+    final Long from;
+    long start;              // the horizon its live stream starts after
+    long lastSent;
+    boolean flowing;         // registered and caught up: changes go straight out
+    final ArrayDeque<Change> held = new ArrayDeque<>();
+
+    Live(String id, String socket, String address, String type, Set<String> events, Long from) {
+      this.id = id;
+      this.socket = socket;
+      this.address = address;
+      this.type = type;
+      this.events = events;
+      this.from = from;
+    }
+  }
+
+  private final String pgUri;
+  private final CriteriaParser parser;
+  private final int maxHeld;
+  private final Map<String, Live> lives = new HashMap<>();
+  private final Map<String, Live> byAddress = new HashMap<>();
+  private final Map<String, Set<String>> bySocket = new HashMap<>();
+  private final SubscriptionIndex<String> index = new SubscriptionIndex<>();
+  private Pool pool;
+  private ChangeFeed feed;
+  private FeedFollower follower;
+
+  /** @param maxHeld how many changes a subscription may hold back while its socket registers or catches up */
+  public LiveVerticle(String pgUri, CriteriaParser parser, int maxHeld) {
+    this.pgUri = pgUri;
+    this.parser = parser;
+    this.maxHeld = maxHeld;
+  }
+
+  @Override
+  public Future<?> start() {
+    PgConnectOptions options = Database.connectOptions(pgUri);
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(options).using(vertx).build();
+    feed = new ChangeFeed(pool, false);
+    List<MessageConsumer<JsonObject>> consumers = List.of(
+        vertx.eventBus().localConsumer(Addresses.LIVE_SUBSCRIBE, this::subscribe),
+        vertx.eventBus().localConsumer(Addresses.LIVE_UNSUBSCRIBE, this::unsubscribe),
+        vertx.eventBus().localConsumer(Addresses.LIVE_REGISTERED, this::registered),
+        vertx.eventBus().localConsumer(Addresses.LIVE_CLOSED, m -> closed(m.body().getString("socket"))),
+        vertx.eventBus().localConsumer(Addresses.LIVE_STATS, m -> m.reply(new JsonObject()
+            .put("subscriptions", lives.size()).put("sockets", bySocket.size()).put("indexed", index.size()))));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> feed.horizon())
+        .compose(horizon -> {
+          follower = new FeedFollower(vertx, feed, horizon, BATCH, this::changed);
+          return follower.start(options);
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return (follower == null ? Future.<Void>succeededFuture() : follower.stop()).eventually(() -> pool.close());
+  }
+
+  private void subscribe(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    Live live;
+    Criteria criteria;
+    try {
+      for (String key : body.fieldNames()) {
+        if (!KEYS.contains(key)) {
+          throw new IllegalArgumentException("A live subscription does not take '" + key
+              + "'; it takes resourceType, events, criteria and from");
+        }
+      }
+      if (!(body.getValue("resourceType") instanceof String type) || type.isBlank()) {
+        throw new IllegalArgumentException("resourceType is required: the type of resource to hear of, e.g. Patient");
+      }
+      Set<String> events = events(body.getValue("events"));
+      Object from = body.getValue("from");
+      if (from != null && !(from instanceof Number n && n.longValue() >= 0 && n.doubleValue() == n.longValue())) {
+        throw new IllegalArgumentException("from must be a versionId (a whole number, 0 or more), not " + from);
+      }
+      criteria = parser.parse(expression(type, body.getValue("criteria")));
+      live = new Live(UUID.randomUUID().toString(), body.getString("socket"), body.getString("address"), type, events,
+          from == null ? null : ((Number) from).longValue());
+    } catch (IllegalArgumentException | ClassCastException e) {   // CriteriaException is one
+      message.fail(Failures.INVALID, e.getMessage());
+      return;
+    }
+    if (live.socket == null || live.address == null) {
+      message.fail(Failures.INVALID, "A live subscription is made through the event-bus bridge (/eventbus)");
+      return;
+    }
+    lives.put(live.id, live);
+    byAddress.put(live.address, live);
+    bySocket.computeIfAbsent(live.socket, s -> new HashSet<>()).add(live.id);
+    index.add(live.id, criteria);   // held back from here on: nothing between the horizon and the stream is missed
+    feed.horizon().onComplete(read -> {
+      if (!lives.containsKey(live.id)) {
+        return;   // the socket closed meanwhile
+      }
+      if (read.failed()) {
+        end(live);
+        message.fail(Failures.UNAVAILABLE, "The database is out of reach for now; subscribe again");
+        return;
+      }
+      live.start = read.result();
+      live.lastSent = live.from == null ? live.start : live.from;
+      message.reply(new JsonObject().put("address", live.address).put("subscription", live.id)
+          .put("versionId", live.start));
+    });
+  }
+
+  private static Set<String> events(Object value) {
+    if (value == null) {
+      return EVENTS;
+    }
+    if (!(value instanceof JsonArray list) || list.isEmpty()) {
+      throw new IllegalArgumentException("events must be a non-empty list of CREATE, UPDATE and DELETE");
+    }
+    Set<String> events = new HashSet<>();
+    for (Object event : list) {
+      if (!EVENTS.contains(event)) {
+        throw new IllegalArgumentException("events may hold CREATE, UPDATE and DELETE, not " + event);
+      }
+      events.add((String) event);
+    }
+    return events;
+  }
+
+  /** {@code name=smith&...} or {@code Patient?name=smith&...} for the type, as a criteria expression. */
+  private static String expression(String type, Object criteria) {
+    if (criteria == null) {
+      return type;
+    }
+    if (!(criteria instanceof String text)) {
+      throw new IllegalArgumentException("criteria must be a search query string, e.g. name=smith");
+    }
+    String query = text.startsWith(type + "?") ? text.substring(type.length() + 1) : text;
+    if (query.contains("?")) {
+      throw new IllegalArgumentException("criteria '" + text + "' is not a search of " + type);
+    }
+    return query.isEmpty() ? type : type + "?" + query;
+  }
+
+  /** The socket is listening on the subscription's address: catch up from history, then let changes flow. */
+  private void registered(Message<JsonObject> message) {
+    Live live = byAddress.get(message.body().getString("address"));
+    if (live == null || !live.socket.equals(message.body().getString("socket")) || live.flowing) {
+      return;
+    }
+    catchUp(live).onComplete(done -> {
+      if (done.failed()) {
+        LOG.warning("Live subscription " + live.id + " could not catch up: " + done.cause().getMessage());
+        overflow(live);
+        return;
+      }
+      while (!live.held.isEmpty()) {
+        send(live, live.held.poll());
+      }
+      live.flowing = true;
+    });
+  }
+
+  /** Sends the changes after lastSent up to the start of the live stream, from history, page by page. */
+  private Future<Void> catchUp(Live live) {
+    if (live.lastSent >= live.start || !lives.containsKey(live.id)) {
+      return Future.succeededFuture();
+    }
+    return feed.ofType(live.type, live.lastSent, live.start, BATCH).compose(changes -> {
+      if (changes.isEmpty()) {
+        live.lastSent = live.start;
+        return Future.succeededFuture();
+      }
+      long last = changes.get(changes.size() - 1).versionId();
+      for (Change change : changes) {
+        if (index.match(PlainJson.of(change.resource())).contains(live.id)) {
+          send(live, change);
+        }
+      }
+      live.lastSent = Math.max(live.lastSent, last);
+      return catchUp(live);
+    });
+  }
+
+  private Future<Void> changed(List<Change> changes) {
+    for (Change change : changes) {
+      for (String id : index.match(PlainJson.of(change.resource()))) {
+        Live live = lives.get(id);
+        if (live == null) {
+          continue;
+        }
+        if (live.flowing) {
+          send(live, change);
+        } else if (live.held.size() < maxHeld) {
+          live.held.add(change);
+        } else {
+          overflow(live);
+        }
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  private void send(Live live, Change change) {
+    String event = change.interaction().toUpperCase();
+    if (change.versionId() <= live.lastSent || !live.events.contains(event) || !lives.containsKey(live.id)) {
+      return;
+    }
+    live.lastSent = change.versionId();
+    vertx.eventBus().send(live.address, new JsonObject().put("event", event).put("versionId", change.versionId())
+        .put("resourceType", change.type()).put("id", change.id()).put("resource", change.resource()));
+  }
+
+  /** The subscription could not keep up: its last message says from where to resume, and it ends. */
+  private void overflow(Live live) {
+    vertx.eventBus().send(live.address, new JsonObject().put("event", "OVERFLOW").put("versionId", live.lastSent));
+    end(live);
+  }
+
+  private void unsubscribe(Message<JsonObject> message) {
+    Live live = lives.get(message.body().getString("subscription"));
+    if (live != null && live.socket.equals(message.body().getString("socket"))) {
+      end(live);
+    }
+    message.reply(new JsonObject());
+  }
+
+  private void closed(String socket) {
+    Set<String> ids = bySocket.remove(socket);
+    if (ids != null) {
+      List.copyOf(ids).forEach(id -> {
+        Live live = lives.get(id);
+        if (live != null) {
+          end(live);
+        }
+      });
+    }
+  }
+
+  private void end(Live live) {
+    lives.remove(live.id);
+    byAddress.remove(live.address);
+    index.remove(live.id);
+    Set<String> ofSocket = bySocket.get(live.socket);
+    if (ofSocket != null) {
+      ofSocket.remove(live.id);
+      if (ofSocket.isEmpty()) {
+        bySocket.remove(live.socket);
+      }
+    }
+  }
+}
