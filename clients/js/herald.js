@@ -1,0 +1,255 @@
+// Herald's JavaScript client: live resource events over the SockJS event-bus bridge, and FHIR REST calls.
+// ESM, no build step. In a browser, load sockjs-client and vertx-eventbus.js first (they define SockJS and
+// EventBus); in Node, they are imported.
+
+const EventBus = globalThis.EventBus ?? (await import('@vertx/eventbus-bridge-client.js')).default;
+
+const EVENTS = ['CREATE', 'UPDATE', 'DELETE'];
+
+/** A FHIR server's error: the OperationOutcome's diagnostics, the status, and the outcome itself. */
+export class HeraldError extends Error {
+  constructor(message, status, outcome) {
+    super(message);
+    this.name = 'HeraldError';
+    this.status = status;
+    this.outcome = outcome;
+  }
+}
+
+/** One live subscription: its events go to the callback, in versionId order, each once, across reconnects. */
+export class Connection {
+  #herald;
+  #request;
+  #callback;
+  #bus = null;
+  #connected = false;
+  #closed = false;
+  #attempt = 0;
+  #timer = null;
+  #onConnected = [];
+  #onClosed = [];
+  #first;
+
+  /** @internal */
+  constructor(herald, request, callback) {
+    this.#herald = herald;
+    this.#request = request;
+    this.#callback = callback;
+    /** The versionId of the last change delivered (or where the stream started); a reconnect resumes after it. */
+    this.versionId = request.from ?? null;
+    this.subscription = null;
+    this.#first = new Promise((resolve, reject) => this.#connect(resolve, reject));
+  }
+
+  /** @internal resolves once the first subscription is in place; rejects with the server's refusal. */
+  get ready() {
+    return this.#first.then(() => this);
+  }
+
+  /** Called on every (re)connection, and at once when registered while connected. */
+  onConnected(handler) {
+    this.#onConnected.push(handler);
+    if (this.#connected) {
+      queueMicrotask(() => handler());
+    }
+    return this;
+  }
+
+  /** Called once, when the connection is closed for good (by close()). */
+  onClosed(handler) {
+    this.#onClosed.push(handler);
+    return this;
+  }
+
+  /** Whether the socket is up and the subscription in place. */
+  get connected() {
+    return this.#connected;
+  }
+
+  /** Ends the subscription and closes the socket. */
+  close() {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#connected = false;
+    clearTimeout(this.#timer);
+    const bus = this.#bus;
+    this.#bus = null;
+    if (bus) {
+      try {
+        bus.close();
+      } catch (ignored) {
+        // already closing
+      }
+    }
+    this.#onClosed.forEach((handler) => handler());
+  }
+
+  #connect(resolve, reject) {
+    if (this.#closed) {
+      return;
+    }
+    const bus = new EventBus(this.#herald.baseUrl + '/eventbus', { vertxbus_ping_interval: 10000 });
+    this.#bus = bus;
+    let opened = false;
+    bus.onopen = () => {
+      opened = true;
+      const request = { ...this.#request };
+      if (this.versionId !== null) {
+        request.from = this.versionId;
+      }
+      bus.send('herald.live.subscribe', request, {}, (error, reply) => {
+        if (error) {
+          const failure = new HeraldError(error.message ?? String(error.body ?? error), 400);
+          if (reject) {
+            reject(failure);
+            reject = null;
+            resolve = null;
+            this.#closed = true;
+            bus.close();
+          } else {
+            this.#drop(bus);
+          }
+          return;
+        }
+        const { address, subscription, versionId } = reply.body;
+        this.subscription = subscription;
+        if (this.versionId === null) {
+          this.versionId = versionId;
+        }
+        bus.registerHandler(address, {}, (failure, message) => {
+          if (failure) {
+            return;
+          }
+          this.#deliver(message.body, bus);
+        });
+        this.#attempt = 0;
+        this.#connected = true;
+        this.#onConnected.forEach((handler) => handler());
+        if (resolve) {
+          resolve();
+          resolve = null;
+          reject = null;
+        }
+      });
+    };
+    bus.onclose = () => {
+      if (bus !== this.#bus || this.#closed) {
+        return;
+      }
+      if (!opened && reject) {
+        reject(new HeraldError('Cannot reach ' + this.#herald.baseUrl + '/eventbus', 0));
+        reject = null;
+        resolve = null;
+        this.#closed = true;
+        return;
+      }
+      this.#drop(bus);
+    };
+  }
+
+  #deliver(body, bus) {
+    if (body.event === 'OVERFLOW') {
+      if (typeof body.versionId === 'number' && body.versionId > this.versionId) {
+        this.versionId = body.versionId;
+      }
+      this.#drop(bus);
+      return;
+    }
+    if (this.versionId !== null && body.versionId <= this.versionId) {
+      return;   // already delivered before a reconnect
+    }
+    this.versionId = body.versionId;
+    this.#callback(body.resource, { type: body.event, versionId: body.versionId, resourceType: body.resourceType,
+      id: body.id });
+  }
+
+  /** The socket dropped: reconnect after a backoff, resuming after the last versionId delivered. */
+  #drop(bus) {
+    if (bus !== this.#bus || this.#closed) {
+      return;
+    }
+    this.#connected = false;
+    this.#bus = null;
+    try {
+      bus.close();
+    } catch (ignored) {
+      // already closed
+    }
+    const delay = Math.min(this.#herald.maxReconnectDelay, this.#herald.reconnectDelay * 2 ** this.#attempt++);
+    this.#timer = setTimeout(() => this.#connect(null, null), delay);
+  }
+}
+
+/** A Herald server: live subscriptions and FHIR REST. */
+export class Herald {
+  /**
+   * @param {string} baseUrl e.g. http://localhost:8080 (the FHIR base is baseUrl + '/fhir')
+   * @param {{reconnectDelay?: number, maxReconnectDelay?: number}} [options] reconnection backoff, in ms
+   */
+  constructor(baseUrl, options = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.reconnectDelay = options.reconnectDelay ?? 250;
+    this.maxReconnectDelay = options.maxReconnectDelay ?? 10000;
+  }
+
+  /**
+   * Hears of changes to resources of a type. Resolves with the connection once the subscription is in place;
+   * rejects when the server refuses it (the message says why, e.g. which criteria parameter it does not support).
+   *
+   * @param {string} resourceType
+   * @param {string[]} events a subset of CREATE, UPDATE, DELETE
+   * @param {string} [criteria] a search query for the type, e.g. 'name=smith' (or 'Patient?name=smith')
+   * @param {(resource: object, event: {type: string, versionId: number, resourceType: string, id: string}) => void} callback
+   * @param {{from?: number}} [options] from: hear first of every matching change after this versionId
+   */
+  async subscribe(resourceType, events, criteria, callback, options = {}) {
+    const request = { resourceType, events: events ?? EVENTS };
+    if (criteria) {
+      request.criteria = criteria;
+    }
+    if (options.from !== undefined) {
+      request.from = options.from;
+    }
+    return new Connection(this, request, callback).ready;
+  }
+
+  async create(resource) {
+    return this.#fhir('POST', '/' + resource.resourceType, resource);
+  }
+
+  async read(resourceType, id) {
+    return this.#fhir('GET', '/' + resourceType + '/' + encodeURIComponent(id));
+  }
+
+  async update(resource) {
+    return this.#fhir('PUT', '/' + resource.resourceType + '/' + encodeURIComponent(resource.id), resource);
+  }
+
+  async delete(resourceType, id) {
+    return this.#fhir('DELETE', '/' + resourceType + '/' + encodeURIComponent(id));
+  }
+
+  /** A search: the Bundle of the first page. @param {string|Record<string,string>} [query] */
+  async search(resourceType, query = '') {
+    const text = typeof query === 'string' ? query.replace(/^\?/, '') : new URLSearchParams(query).toString();
+    return this.#fhir('GET', '/' + resourceType + (text ? '?' + text : ''));
+  }
+
+  async #fhir(method, path, body) {
+    const response = await fetch(this.baseUrl + '/fhir' + path, {
+      method,
+      headers: body === undefined ? { Accept: 'application/fhir+json' }
+        : { Accept: 'application/fhir+json', 'Content-Type': 'application/fhir+json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const diagnostics = json?.issue?.map((i) => i.diagnostics).filter(Boolean).join('; ');
+      throw new HeraldError(diagnostics || method + ' ' + path + ': HTTP ' + response.status, response.status, json);
+    }
+    return json;
+  }
+}
