@@ -2,6 +2,7 @@ package io.herald.bridge;
 
 import io.herald.bus.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -32,7 +33,11 @@ public final class EventBusBridge {
   private static final class Socket {
     final String id = UUID.randomUUID().toString();
     final Map<String, Long> addresses = new HashMap<>();
+    final Set<String> registered = new HashSet<>();
   }
+
+  /** This node's live verticle, never another node's. */
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final int maxQueuedBytes;
@@ -73,24 +78,34 @@ public final class EventBusBridge {
       return;
     }
     switch (type) {
-      case SOCKET_CLOSED -> {
+      case SOCKET_CLOSED, SOCKET_ERROR -> {
         sockets.remove(raw);
-        vertx.eventBus().send(Addresses.LIVE_CLOSED, new JsonObject().put("socket", socket.id));
+        vertx.eventBus().send(Addresses.LIVE_CLOSED, new JsonObject().put("socket", socket.id), LOCAL);
         event.complete(true);
       }
       case SEND -> event.complete(stamp(event, socket));
-      case REGISTER -> {
+      case REGISTER -> {   // only on an address handed to this socket, once
         String address = event.getRawMessage().getString("address");
-        boolean handed = socket.addresses.containsKey(address);
-        event.complete(handed);
-        if (handed) {   // the consumer is in place once this returns: events may flow
-          vertx.eventBus().send(Addresses.LIVE_REGISTERED, new JsonObject().put("socket", socket.id)
-              .put("address", address));
+        event.complete(socket.addresses.containsKey(address) && socket.registered.add(address));
+      }
+      case REGISTERED -> {   // the consumer is in place now: events may flow
+        String address = event.getRawMessage().getString("address");
+        vertx.eventBus().send(Addresses.LIVE_REGISTERED, new JsonObject().put("socket", socket.id)
+            .put("address", address), LOCAL);
+        event.complete(true);
+      }
+      case UNREGISTER -> {   // a socket that stops listening on an address ends that subscription
+        String address = event.getRawMessage().getString("address");
+        if (socket.registered.remove(address)) {
+          socket.addresses.remove(address);
+          vertx.eventBus().send(Addresses.LIVE_UNSUBSCRIBE, new JsonObject().put("socket", socket.id)
+              .put("address", address), LOCAL);
         }
+        event.complete(true);
       }
       case RECEIVE -> event.complete(pass(event, socket, raw));
       case PUBLISH -> event.complete(false);
-      default -> event.complete(true);   // unregister, ping, idle, errors
+      default -> event.complete(true);   // ping, idle
     }
   }
 
@@ -123,6 +138,12 @@ public final class EventBusBridge {
       return false;   // overflowed: nothing more on it
     }
     JsonObject body = event.getRawMessage().getJsonObject("body");
+    if (body != null && "OVERFLOW".equals(body.getString("event"))) {   // the live channel gave up on it: so do we
+      socket.addresses.put(address, null);
+      raw.write(new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer())
+          .onComplete(written -> raw.close());
+      return false;
+    }
     if (raw.writeQueueFull()) {
       socket.addresses.put(address, null);
       JsonObject overflow = new JsonObject().put("event", "OVERFLOW");

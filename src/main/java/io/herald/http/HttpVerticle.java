@@ -100,7 +100,7 @@ public final class HttpVerticle extends VerticleBase {
         .invalidRequestHandler(Errors::invalidRequest)
         .connectionHandler(headerTimeout::opened)
         .requestHandler(new RequestGuard(request -> {
-          if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+          if (request.path().startsWith("/eventbus/") && request.canUpgradeToWebSocket()) {
             headerTimeout.upgrading(request);
           } else {
             headerTimeout.requestArrived(request);

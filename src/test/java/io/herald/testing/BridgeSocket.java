@@ -45,6 +45,10 @@ public final class BridgeSocket implements AutoCloseable {
     socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address).encode()).await();
   }
 
+  public void unregister(String address) {
+    socket.writeTextMessage(new JsonObject().put("type", "unregister").put("address", address).encode()).await();
+  }
+
   /** The next frame that passes {@code test}, others dropped; fails after 10 s. */
   public JsonObject next(java.util.function.Predicate<JsonObject> test) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

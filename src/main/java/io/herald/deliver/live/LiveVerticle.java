@@ -12,6 +12,7 @@ import io.herald.store.FeedFollower;
 import io.herald.store.PlainJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -45,6 +46,8 @@ public final class LiveVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(LiveVerticle.class.getName());
   private static final int BATCH = 500;
   private static final Set<String> EVENTS = Set.of("CREATE", "UPDATE", "DELETE");
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final long CLOSED_REMEMBERED_MS = 60_000;
   private static final Set<String> KEYS = Set.of("resourceType", "events", "criteria", "from", "socket", "address");
 
   /** One live subscription. */
@@ -58,6 +61,8 @@ public final class LiveVerticle extends VerticleBase {
     long start;              // the horizon its live stream starts after
     long lastSent;
     boolean flowing;         // registered and caught up: changes go straight out
+    boolean registered;
+    boolean overflowed;      // held back more than it may before its socket registered
     final ArrayDeque<Change> held = new ArrayDeque<>();
 
     Live(String id, String socket, String address, String type, Set<String> events, Long from) {
@@ -77,6 +82,7 @@ public final class LiveVerticle extends VerticleBase {
   private final Map<String, Live> byAddress = new HashMap<>();
   private final Map<String, Set<String>> bySocket = new HashMap<>();
   private final SubscriptionIndex<String> index = new SubscriptionIndex<>();
+  private final Set<String> closedSockets = new HashSet<>();   // a subscribe may arrive after its socket's close
   private Pool pool;
   private ChangeFeed feed;
   private FeedFollower follower;
@@ -143,6 +149,10 @@ public final class LiveVerticle extends VerticleBase {
       message.fail(Failures.INVALID, "A live subscription is made through the event-bus bridge (/eventbus)");
       return;
     }
+    if (closedSockets.contains(live.socket)) {
+      message.fail(Failures.INVALID, "The socket is closed");
+      return;
+    }
     lives.put(live.id, live);
     byAddress.put(live.address, live);
     bySocket.computeIfAbsent(live.socket, s -> new HashSet<>()).add(live.id);
@@ -198,12 +208,21 @@ public final class LiveVerticle extends VerticleBase {
   /** The socket is listening on the subscription's address: catch up from history, then let changes flow. */
   private void registered(Message<JsonObject> message) {
     Live live = byAddress.get(message.body().getString("address"));
-    if (live == null || !live.socket.equals(message.body().getString("socket")) || live.flowing) {
+    if (live == null || !live.socket.equals(message.body().getString("socket")) || live.registered) {
+      return;
+    }
+    live.registered = true;
+    if (live.overflowed) {
+      overflow(live);
       return;
     }
     catchUp(live).onComplete(done -> {
       if (done.failed()) {
         LOG.warning("Live subscription " + live.id + " could not catch up: " + done.cause().getMessage());
+        overflow(live);
+        return;
+      }
+      if (live.overflowed) {
         overflow(live);
         return;
       }
@@ -244,10 +263,13 @@ public final class LiveVerticle extends VerticleBase {
         }
         if (live.flowing) {
           send(live, change);
-        } else if (live.held.size() < maxHeld) {
-          live.held.add(change);
-        } else {
-          overflow(live);
+        } else if (!live.overflowed && live.events.contains(change.interaction().toUpperCase())) {
+          if (live.held.size() < maxHeld) {
+            live.held.add(change);
+          } else {   // said when the socket listens: an OVERFLOW sent before that would reach no one
+            live.overflowed = true;
+            live.held.clear();
+          }
         }
       }
     }
@@ -261,17 +283,19 @@ public final class LiveVerticle extends VerticleBase {
     }
     live.lastSent = change.versionId();
     vertx.eventBus().send(live.address, new JsonObject().put("event", event).put("versionId", change.versionId())
-        .put("resourceType", change.type()).put("id", change.id()).put("resource", change.resource()));
+        .put("resourceType", change.type()).put("id", change.id()).put("resource", change.resource()), LOCAL);
   }
 
   /** The subscription could not keep up: its last message says from where to resume, and it ends. */
   private void overflow(Live live) {
-    vertx.eventBus().send(live.address, new JsonObject().put("event", "OVERFLOW").put("versionId", live.lastSent));
+    vertx.eventBus().send(live.address, new JsonObject().put("event", "OVERFLOW").put("versionId", live.lastSent),
+        LOCAL);
     end(live);
   }
 
   private void unsubscribe(Message<JsonObject> message) {
-    Live live = lives.get(message.body().getString("subscription"));
+    Live live = message.body().getValue("subscription") instanceof String id ? lives.get(id)
+        : message.body().getValue("address") instanceof String address ? byAddress.get(address) : null;
     if (live != null && live.socket.equals(message.body().getString("socket"))) {
       end(live);
     }
@@ -279,6 +303,9 @@ public final class LiveVerticle extends VerticleBase {
   }
 
   private void closed(String socket) {
+    if (closedSockets.add(socket)) {
+      vertx.setTimer(CLOSED_REMEMBERED_MS, t -> closedSockets.remove(socket));
+    }
     Set<String> ids = bySocket.remove(socket);
     if (ids != null) {
       List.copyOf(ids).forEach(id -> {

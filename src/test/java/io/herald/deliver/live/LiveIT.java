@@ -135,6 +135,28 @@ class LiveIT {
   }
 
   @Test
+  void aSocketThatStopsListeningEndsItsSubscription() {
+    try (BridgeSocket socket = new BridgeSocket(node.vertx, port)) {
+      JsonObject live = subscribe(socket, new JsonObject().put("resourceType", "Patient").put("criteria", "family=Quitter"));
+      awaitHeld(1);
+      socket.unregister(live.getString("address"));
+      awaitHeld(0);
+    }
+  }
+
+  private static void awaitHeld(int subscriptions) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    JsonObject stats;
+    do {
+      stats = node.vertx.eventBus().<JsonObject>request(Addresses.LIVE_STATS, new JsonObject()).await().body();
+      if (stats.getInteger("subscriptions") == subscriptions && stats.getInteger("indexed") == subscriptions) {
+        return;
+      }
+    } while (System.nanoTime() < deadline);
+    fail("the node holds " + stats.encode() + ", not " + subscriptions + " subscriptions");
+  }
+
+  @Test
   void closedSocketsLeaveNothingBehind() {
     for (int i = 0; i < 1000; i++) {
       try (BridgeSocket socket = new BridgeSocket(node.vertx, port)) {
