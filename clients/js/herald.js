@@ -90,7 +90,7 @@ export class Connection {
     if (this.#closed) {
       return;
     }
-    const bus = new EventBus(this.#herald.baseUrl + '/eventbus', { vertxbus_ping_interval: 10000 });
+    const bus = new EventBus(this.#herald.baseUrl + '/eventbus');   // pings every 5 s; the bridge drops a socket silent for 10 s
     this.#bus = bus;
     let opened = false;
     bus.onopen = () => {

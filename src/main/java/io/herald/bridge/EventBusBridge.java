@@ -2,6 +2,7 @@ package io.herald.bridge;
 
 import io.herald.bus.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
@@ -127,9 +128,13 @@ public final class EventBusBridge {
     return true;
   }
 
-  /** A live event on its way to the socket; an overflowing socket gets its last message and is closed. */
+  /**
+   * A live event on its way to the socket, written here as it was encoded once for every socket (an event's body is
+   * the encoded JSON, its versionId a header); an overflowing socket gets its last message and is closed.
+   */
   private boolean pass(BridgeEvent event, Socket socket, SockJSSocket raw) {
-    String address = event.getRawMessage().getString("address");
+    JsonObject message = event.getRawMessage();
+    String address = message.getString("address");
     if (!socket.addresses.containsKey(address)) {
       return true;   // a reply to the socket's own request: the bridge lets only those through, and registrations we allowed
     }
@@ -137,11 +142,10 @@ public final class EventBusBridge {
     if (sent == null) {
       return false;   // overflowed: nothing more on it
     }
-    JsonObject body = event.getRawMessage().getJsonObject("body");
-    if (body != null && "OVERFLOW".equals(body.getString("event"))) {   // the live channel gave up on it: so do we
+    Object body = message.getValue("body");
+    if (body instanceof JsonObject json && "OVERFLOW".equals(json.getString("event"))) {   // the live channel gave up
       socket.addresses.put(address, null);
-      raw.write(new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer())
-          .onComplete(written -> raw.close());
+      raw.write(frame(address, json.toBuffer())).onComplete(written -> raw.close());
       return false;
     }
     if (raw.writeQueueFull()) {
@@ -150,13 +154,21 @@ public final class EventBusBridge {
       if (sent >= 0) {   // else: nothing was sent yet, the client resumes from where the stream started
         overflow.put("versionId", sent);
       }
-      raw.write(new JsonObject().put("type", "rec").put("address", address).put("body", overflow).toBuffer());
-      raw.close();
+      raw.write(frame(address, overflow.toBuffer())).onComplete(written -> raw.close());
       return false;
     }
-    if (body != null && body.getValue("versionId") instanceof Number n) {
-      socket.addresses.put(address, n.longValue());
+    JsonObject headers = message.getJsonObject("headers");
+    if (headers != null && headers.getValue("versionId") instanceof String versionId) {   // a live event
+      socket.addresses.put(address, Long.parseLong(versionId));
+      raw.write(frame(address, message.getBuffer("body")));
+      return false;   // written: the bridge is not to write it again
     }
     return true;
+  }
+
+  /** The bridge's frame for a message on {@code address} whose body is already encoded JSON. */
+  private static Buffer frame(String address, Buffer body) {
+    return Buffer.buffer(body.length() + address.length() + 40).appendString("{\"type\":\"rec\",\"address\":\"")
+        .appendString(address).appendString("\",\"body\":").appendBuffer(body).appendString("}");
   }
 }

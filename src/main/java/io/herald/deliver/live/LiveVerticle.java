@@ -12,6 +12,7 @@ import io.herald.store.FeedFollower;
 import io.herald.store.PlainJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -83,6 +84,8 @@ public final class LiveVerticle extends VerticleBase {
   private final Map<String, Set<String>> bySocket = new HashMap<>();
   private final SubscriptionIndex<String> index = new SubscriptionIndex<>();
   private final Set<String> closedSockets = new HashSet<>();   // a subscribe may arrive after its socket's close
+  private Change encodedChange;
+  private Buffer encodedBody;
   private Pool pool;
   private ChangeFeed feed;
   private FeedFollower follower;
@@ -282,8 +285,21 @@ public final class LiveVerticle extends VerticleBase {
       return;
     }
     live.lastSent = change.versionId();
-    vertx.eventBus().send(live.address, new JsonObject().put("event", event).put("versionId", change.versionId())
-        .put("resourceType", change.type()).put("id", change.id()).put("resource", change.resource()), LOCAL);
+    vertx.eventBus().send(live.address, encoded(change), new DeliveryOptions().setLocalOnly(true)
+        .addHeader("versionId", Long.toString(change.versionId())));
+  }
+
+  /**
+   * A change as the message every subscription that hears it gets, encoded once for all of them (the bridge writes
+   * it to each socket as it is): changes are sent one after another, so the last one encoded is kept.
+   */
+  private Buffer encoded(Change change) {
+    if (encodedChange != change) {
+      encodedChange = change;
+      encodedBody = new JsonObject().put("event", change.interaction().toUpperCase()).put("versionId", change.versionId())
+          .put("resourceType", change.type()).put("id", change.id()).put("resource", change.resource()).toBuffer();
+    }
+    return encodedBody;
   }
 
   /** The subscription could not keep up: its last message says from where to resume, and it ends. */

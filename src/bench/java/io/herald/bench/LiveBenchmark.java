@@ -1,0 +1,173 @@
+package io.herald.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live fan-out over the SockJS bridge, Herald as its own process: {@code --clients} WebSocket clients
+ * ({@code /eventbus/websocket}, the bridge's frames) each subscribed to every Patient CREATE, creates at a steady
+ * {@code --rate} for {@code --seconds} after {@code --warmup}; the time from each create's response (its commit came
+ * before it) to each client's receipt, over every receipt, and whether all arrived, in order.
+ *
+ * <pre>java -cp target/herald-bench.jar io.herald.bench.LiveBenchmark [--clients 1000] [--rate 50] [--seconds 30]
+ *     [--warmup 10]</pre>
+ */
+public final class LiveBenchmark {
+
+  /** One receipt: the change's versionId and when it arrived (nanoTime). */
+  private record Receipt(long versionId, long at) {
+  }
+
+  private LiveBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    io.herald.Main.configureLogging();
+    Map<String, String> o = Args.parse(args, Args.defaults("clients", "1000", "rate", "50", "seconds", "30",
+        "warmup", "10", "herald-jar", ""));
+    int clients = Integer.parseInt(o.get("clients"));
+    int rate = Integer.parseInt(o.get("rate"));
+    int seconds = Integer.parseInt(o.get("seconds"));
+    int warmup = Integer.parseInt(o.get("warmup"));
+    try (BenchDatabase database = BenchDatabase.open("herald-live-bench");
+         HeraldProcess herald = HeraldProcess.start(database.uri, "", o.get("herald-jar"))) {
+      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+      System.out.printf("Live benchmark: %d cores, PostgreSQL %s, %d clients subscribed to every Patient CREATE,"
+          + " %d creates/s for %d s after %d s of warm-up%n", Runtime.getRuntime().availableProcessors(),
+          database.embedded ? "embedded, fsync on" : "HERALD_PG_URI", clients, rate, seconds, warmup);
+      WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 10));
+      AtomicLong recording = new AtomicLong(Long.MAX_VALUE);   // versionIds above this are counted
+      AtomicLong outOfOrder = new AtomicLong();
+      AtomicLong overflows = new AtomicLong();
+      AtomicLong closed = new AtomicLong();
+      List<ConcurrentLinkedQueue<Receipt>> receipts = new ArrayList<>();
+      List<Future<Void>> subscribed = new ArrayList<>();
+      long connectStart = System.nanoTime();
+      for (int i = 0; i < clients; i++) {
+        ConcurrentLinkedQueue<Receipt> mine = new ConcurrentLinkedQueue<>();
+        receipts.add(mine);
+        subscribed.add(connect(vertx, client, herald.port, mine, recording, outOfOrder, overflows, closed));
+        if (i % 100 == 99) {
+          Future.all(subscribed.subList(i - 99, i + 1)).await();
+        }
+      }
+      Future.all(subscribed).await();
+      System.out.printf("  %d clients connected and subscribed in %.1f s%n", clients, (System.nanoTime() - connectStart) / 1e9);
+
+      LoadGenerator load = new LoadGenerator(vertx, herald.port, 64);
+      String patient = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Live\"}]}";
+      Map<Long, LoadGenerator.Timing> timings = new ConcurrentHashMap<>();
+      load.steady("Patient", patient, rate, warmup, timings);
+      long lastWarm = timings.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+      recording.set(lastWarm);
+      timings.clear();
+      load.steady("Patient", patient, rate, seconds, timings);
+      long expected = (long) timings.size() * clients;
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (counted(receipts, lastWarm) < expected && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      Histogram latency = new Histogram(600_000_000L, 3);
+      long received = 0;
+      for (ConcurrentLinkedQueue<Receipt> mine : receipts) {
+        for (Receipt r : mine) {
+          LoadGenerator.Timing t = timings.get(r.versionId());
+          if (t != null) {
+            latency.recordValue(Math.max(0, r.at() - t.answered()) / 1000);
+            received++;
+          }
+        }
+      }
+      System.out.printf("  %d receipts of %d expected (%.0f messages/s), out of order: %d, overflowed: %d, closed: %d%n",
+          received, expected, (double) expected / seconds, outOfOrder.get(), overflows.get(), closed.get());
+      System.out.printf("  from the create's response to receipt: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms"
+          + " (target p99 < 100 ms)%n", latency.getValueAtPercentile(50) / 1000.0,
+          latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
+          latency.getMaxValue() / 1000.0);
+      load.close().await();
+      client.close().await();
+      vertx.close().await();
+    }
+  }
+
+  private static long counted(List<ConcurrentLinkedQueue<Receipt>> receipts, long after) {
+    long n = 0;
+    for (ConcurrentLinkedQueue<Receipt> mine : receipts) {
+      for (Receipt r : mine) {
+        if (r.versionId() > after) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * One client: connects, subscribes, registers on the address it is handed (completes once it listens), and pings
+   * every 5 s as the bridge's clients do (the bridge closes a socket silent for 10 s).
+   */
+  private static Future<Void> connect(Vertx vertx, WebSocketClient client, int port, ConcurrentLinkedQueue<Receipt> receipts,
+                                      AtomicLong recording, AtomicLong outOfOrder, AtomicLong overflows,
+                                      AtomicLong closed) {
+    Promise<Void> listening = Promise.promise();
+    long[] last = {0};
+    client.connect(port, "localhost", "/eventbus/websocket").onComplete(connected -> {
+      if (connected.failed()) {
+        listening.fail(connected.cause());
+        return;
+      }
+      WebSocket socket = connected.result();
+      long pinger = vertx.setPeriodic(5000, t -> socket.writeTextMessage("{\"type\":\"ping\"}"));
+      socket.closeHandler(v -> {
+        closed.incrementAndGet();
+        vertx.cancelTimer(pinger);
+      });
+      socket.handler(data -> {
+        JsonObject frame = data.toJsonObject();
+        if ("reply".equals(frame.getString("address"))) {
+          String address = frame.getJsonObject("body").getString("address");
+          socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address).encode())
+              .onComplete(v -> listening.tryComplete());
+          return;
+        }
+        JsonObject body = frame.getJsonObject("body");
+        if (body == null || !body.containsKey("versionId")) {
+          if ("err".equals(frame.getString("type"))) {
+            listening.tryFail(frame.encode());
+          }
+          return;
+        }
+        if ("OVERFLOW".equals(body.getString("event"))) {
+          overflows.incrementAndGet();
+          return;
+        }
+        long versionId = body.getLong("versionId");
+        if (versionId <= last[0]) {
+          outOfOrder.incrementAndGet();
+        }
+        last[0] = versionId;
+        if (versionId > recording.get()) {
+          receipts.add(new Receipt(versionId, System.nanoTime()));
+        }
+      });
+      socket.writeTextMessage(new JsonObject().put("type", "send").put("address", "herald.live.subscribe")
+          .put("replyAddress", "reply").put("body", new JsonObject().put("resourceType", "Patient")
+              .put("events", new io.vertx.core.json.JsonArray().add("CREATE"))).encode());
+    });
+    return listening.future();
+  }
+}
