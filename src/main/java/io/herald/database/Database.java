@@ -1,8 +1,11 @@
 package io.herald.database;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 
 /** How Herald connects to PostgreSQL, and what it checks of a database before using it. */
 public final class Database {
@@ -13,6 +16,11 @@ public final class Database {
   /** Connection options for {@code uri}: prepared statements cached, requests pipelined. */
   public static PgConnectOptions connectOptions(String uri) {
     return PgConnectOptions.fromUri(uri).setCachePreparedStatements(true).setPipeliningLimit(256);
+  }
+
+  /** A pool of at most {@code size} connections to {@code options}' database, for a verticle's own use. */
+  public static Pool pool(Vertx vertx, PgConnectOptions options, int size) {
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(options).using(vertx).build();
   }
 
   /**

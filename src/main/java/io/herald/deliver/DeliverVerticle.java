@@ -12,10 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -57,7 +55,7 @@ public final class DeliverVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     PgConnectOptions options = Database.connectOptions(pgUri);
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(options).using(vertx).build();
+    pool = Database.pool(vertx, options, 4);
     notifications = new Notifications(pool);
     channels = Channels.pushing(vertx, policy);
     PollChannel poll = new PollChannel(notifications);

@@ -7,10 +7,8 @@ import io.herald.store.ChangeFeed;
 import io.herald.subscription.Notifications;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 import java.time.Instant;
 import java.util.Iterator;
@@ -49,7 +47,7 @@ public final class RetentionVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     PgConnectOptions options = Database.connectOptions(pgUri);
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(options).using(vertx).build();
+    pool = Database.pool(vertx, options, 1);
     feed = new ChangeFeed(pool, false);
     notifications = new Notifications(pool);
     ownership = new Ownership(vertx, options, Ownership.Role.PRUNING, () -> {

@@ -12,10 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,7 +62,7 @@ public final class MatchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     PgConnectOptions options = Database.connectOptions(pgUri);
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(options).using(vertx).build();
+    pool = Database.pool(vertx, options, 2);
     notifications = new Notifications(pool);
     ownership = new Ownership(vertx, options, Ownership.Role.MATCHING,
         () -> load().compose(v -> {

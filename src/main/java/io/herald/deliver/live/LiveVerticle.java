@@ -18,10 +18,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -100,7 +98,7 @@ public final class LiveVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     PgConnectOptions options = Database.connectOptions(pgUri);
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(options).using(vertx).build();
+    pool = Database.pool(vertx, options, 4);
     feed = new ChangeFeed(pool, false);
     List<MessageConsumer<JsonObject>> consumers = List.of(
         vertx.eventBus().localConsumer(Addresses.LIVE_SUBSCRIBE, this::subscribe),
