@@ -37,6 +37,9 @@ public final class EventBusBridge {
     final Set<String> registered = new HashSet<>();
   }
 
+  /** How many live subscriptions one socket may hold (addresses handed to it, ended ones included until it closes). */
+  static final int MAX_SUBSCRIPTIONS = 100;
+
   /** This node's live verticle, never another node's. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
@@ -120,6 +123,9 @@ public final class EventBusBridge {
     JsonObject body = message.getValue("body") instanceof JsonObject b ? b.copy() : new JsonObject();
     body.put("socket", socket.id);
     if (Addresses.LIVE_SUBSCRIBE.equals(to)) {
+      if (socket.addresses.size() >= MAX_SUBSCRIPTIONS) {
+        return false;   // refused: a socket holds at most this many live subscriptions
+      }
       String address = Addresses.OUT_LIVE + UUID.randomUUID();
       socket.addresses.put(address, -1L);
       body.put("address", address);

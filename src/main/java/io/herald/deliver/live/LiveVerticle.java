@@ -57,6 +57,7 @@ public final class LiveVerticle extends VerticleBase {
     final String type;
     final Set<String> events;
     final Long from;
+    final Criteria criteria;
     long start;              // the horizon its live stream starts after
     long lastSent;
     boolean flowing;         // registered and caught up: changes go straight out
@@ -64,13 +65,14 @@ public final class LiveVerticle extends VerticleBase {
     boolean overflowed;      // held back more than it may before its socket registered
     final ArrayDeque<Change> held = new ArrayDeque<>();
 
-    Live(String id, String socket, String address, String type, Set<String> events, Long from) {
+    Live(String id, String socket, String address, String type, Set<String> events, Long from, Criteria criteria) {
       this.id = id;
       this.socket = socket;
       this.address = address;
       this.type = type;
       this.events = events;
       this.from = from;
+      this.criteria = criteria;
     }
   }
 
@@ -84,7 +86,8 @@ public final class LiveVerticle extends VerticleBase {
   private final Set<String> closedSockets = new HashSet<>();   // a subscribe may arrive after its socket's close
   private Change encodedChange;
   private Buffer encodedBody;
-  private Pool pool;
+  private Pool pool;          // catching up and horizons
+  private Pool followerPool;  // the feed follower's own: catching up never holds the live stream back
   private ChangeFeed feed;
   private FeedFollower follower;
 
@@ -98,7 +101,8 @@ public final class LiveVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     PgConnectOptions options = Database.connectOptions(pgUri);
-    pool = Database.pool(vertx, options, 4);
+    pool = Database.pool(vertx, options, 3);
+    followerPool = Database.pool(vertx, options, 1);
     feed = new ChangeFeed(pool, false);
     List<MessageConsumer<JsonObject>> consumers = List.of(
         vertx.eventBus().localConsumer(Addresses.LIVE_SUBSCRIBE, this::subscribe),
@@ -110,14 +114,15 @@ public final class LiveVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> feed.horizon())
         .compose(horizon -> {
-          follower = new FeedFollower(vertx, feed, horizon, BATCH, this::changed);
+          follower = new FeedFollower(vertx, new ChangeFeed(followerPool, false), horizon, BATCH, this::changed);
           return follower.start(options);
         });
   }
 
   @Override
   public Future<?> stop() {
-    return (follower == null ? Future.<Void>succeededFuture() : follower.stop()).eventually(() -> pool.close());
+    return (follower == null ? Future.<Void>succeededFuture() : follower.stop()).eventually(() -> pool.close())
+        .eventually(() -> followerPool.close());
   }
 
   private void subscribe(Message<JsonObject> message) {
@@ -141,7 +146,7 @@ public final class LiveVerticle extends VerticleBase {
       }
       criteria = parser.parse(expression(type, body.getValue("criteria")));
       live = new Live(UUID.randomUUID().toString(), body.getString("socket"), body.getString("address"), type, events,
-          from == null ? null : ((Number) from).longValue());
+          from == null ? null : ((Number) from).longValue(), criteria);
     } catch (IllegalArgumentException | ClassCastException e) {   // CriteriaException is one
       message.fail(Failures.INVALID, e.getMessage());
       return;
@@ -246,7 +251,7 @@ public final class LiveVerticle extends VerticleBase {
       }
       long last = changes.get(changes.size() - 1).versionId();
       for (Change change : changes) {
-        if (index.match(PlainJson.of(change.resource())).contains(live.id)) {
+        if (live.criteria.matches(PlainJson.of(change.resource()))) {
           send(live, change);
         }
       }

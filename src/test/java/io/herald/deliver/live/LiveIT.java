@@ -135,6 +135,18 @@ class LiveIT {
   }
 
   @Test
+  void aSocketHoldsAtMostAHundredSubscriptions() {
+    try (BridgeSocket socket = new BridgeSocket(node.vertx, port)) {
+      for (int i = 0; i < 100; i++) {
+        JsonObject reply = socket.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient"));
+        assertEquals("rec", reply.getString("type"), reply::encode);
+      }
+      JsonObject refused = socket.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient"));
+      assertEquals("err", refused.getString("type"), refused::encode);
+    }
+  }
+
+  @Test
   void aSocketThatStopsListeningEndsItsSubscription() {
     try (BridgeSocket socket = new BridgeSocket(node.vertx, port)) {
       JsonObject live = subscribe(socket, new JsonObject().put("resourceType", "Patient").put("criteria", "family=Quitter"));
