@@ -33,8 +33,8 @@ import java.util.logging.Logger;
 /**
  * Live subscriptions: a socket names a resource type, events and criteria, and each matching change is sent to the
  * address the bridge handed it, in versionId order. Not durable: a subscription lives as long as its socket. This
- * node follows the change feed itself and matches its own live subscriptions with a {@link SubscriptionIndex}, once
- * per change, not once per socket, so a browser's events never depend on another node.
+ * node follows the change feed itself, while it holds live subscriptions, and matches them with a
+ * {@link SubscriptionIndex}, once per change, not once per socket, so a browser's events never depend on another node.
  *
  * <p>No gap and no duplicate at the seam: a subscription is in the index (its events held back) before the horizon
  * its stream starts after is read; once the socket has registered, the changes after {@code from} up to that horizon
@@ -47,6 +47,7 @@ public final class LiveVerticle extends VerticleBase {
   private static final Set<String> EVENTS = Set.of("CREATE", "UPDATE", "DELETE");
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final long CLOSED_REMEMBERED_MS = 60_000;
+  private static final long IDLE_FOLLOWER_MS = 30_000;
   private static final Set<String> KEYS = Set.of("resourceType", "events", "criteria", "from", "socket", "address");
 
   /** One live subscription. */
@@ -89,7 +90,10 @@ public final class LiveVerticle extends VerticleBase {
   private Pool pool;          // catching up and horizons
   private Pool followerPool;  // the feed follower's own: catching up never holds the live stream back
   private ChangeFeed feed;
-  private FeedFollower follower;
+  private FeedFollower follower;      // only while there are live subscriptions: none costs the writes nothing
+  private Future<Long> following;     // the follower starting or started, with the horizon it started after
+  private int generation;             // of the follower: one started for subscriptions all ended meanwhile is not kept
+  private PgConnectOptions options;
 
   /** @param maxHeld how many changes a subscription may hold back while its socket registers or catches up */
   public LiveVerticle(String pgUri, CriteriaParser parser, int maxHeld) {
@@ -100,7 +104,7 @@ public final class LiveVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    PgConnectOptions options = Database.connectOptions(pgUri);
+    options = Database.connectOptions(pgUri);
     pool = Database.pool(vertx, options, 3);
     followerPool = Database.pool(vertx, options, 1);
     feed = new ChangeFeed(pool, false);
@@ -112,11 +116,7 @@ public final class LiveVerticle extends VerticleBase {
         vertx.eventBus().localConsumer(Addresses.LIVE_STATS, m -> m.reply(new JsonObject()
             .put("subscriptions", lives.size()).put("sockets", bySocket.size()).put("indexed", index.size()))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .compose(v -> feed.horizon())
-        .compose(horizon -> {
-          follower = new FeedFollower(vertx, new ChangeFeed(followerPool, false), horizon, BATCH, this::changed);
-          return follower.start(options);
-        });
+        .mapEmpty();
   }
 
   @Override
@@ -163,7 +163,7 @@ public final class LiveVerticle extends VerticleBase {
     byAddress.put(live.address, live);
     bySocket.computeIfAbsent(live.socket, s -> new HashSet<>()).add(live.id);
     index.add(live.id, criteria);   // held back from here on: nothing between the horizon and the stream is missed
-    feed.horizon().onComplete(read -> {
+    horizon().onComplete(read -> {
       if (!lives.containsKey(live.id)) {
         return;   // the socket closed meanwhile
       }
@@ -177,6 +177,41 @@ public final class LiveVerticle extends VerticleBase {
       message.reply(new JsonObject().put("address", live.address).put("subscription", live.id)
           .put("versionId", live.start));
     });
+  }
+
+  /**
+   * The horizon a new subscription's stream starts after, the feed follower at or before it. The first subscription
+   * starts the follower at the horizon it reads; while it runs, its cursor is at or before any horizon read later
+   * (it reads only what was settled when it read).
+   */
+  private Future<Long> horizon() {
+    if (following == null) {
+      int mine = ++generation;
+      following = feed.horizon().compose(at -> {
+        if (mine != generation) {
+          return Future.succeededFuture(at);   // every subscription ended meanwhile: nothing to follow for
+        }
+        follower = new FeedFollower(vertx, new ChangeFeed(followerPool, false), at, BATCH, this::changed);
+        return follower.start(options).map(at);
+      });
+      following.onFailure(e -> {
+        if (mine == generation) {
+          stopFollowing();   // the next subscription tries again
+        }
+      });
+      return following;
+    }
+    return following.compose(started -> feed.horizon());
+  }
+
+  /** No live subscription is left: the feed is no longer read for them. */
+  private void stopFollowing() {
+    generation++;
+    if (follower != null) {
+      follower.stop();
+    }
+    follower = null;
+    following = null;
   }
 
   private static Set<String> events(Object value) {
@@ -338,6 +373,14 @@ public final class LiveVerticle extends VerticleBase {
 
   private void end(Live live) {
     lives.remove(live.id);
+    if (lives.isEmpty() && following != null) {   // a while later, unless a socket subscribes again by then
+      int now = generation;
+      vertx.setTimer(IDLE_FOLLOWER_MS, t -> {
+        if (lives.isEmpty() && now == generation) {
+          stopFollowing();
+        }
+      });
+    }
     byAddress.remove(live.address);
     index.remove(live.id);
     Set<String> ofSocket = bySocket.get(live.socket);
