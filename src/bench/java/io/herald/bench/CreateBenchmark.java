@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CreateBenchmark {
 
-  private static final String PATIENT = new JsonObject()
+  /** A Patient of the usual shape (23 search-index rows), also the storage benchmark's. */
+  static final String PATIENT = new JsonObject()
       .put("resourceType", "Patient")
       .put("identifier", new io.vertx.core.json.JsonArray().add(new JsonObject()
           .put("system", "http://hospital.example/mrn").put("value", "MRN-0000001")))

@@ -50,20 +50,6 @@ import java.util.stream.IntStream;
  */
 public final class StorageBenchmark {
 
-  static final String PATIENT = new JsonObject()
-      .put("resourceType", "Patient")
-      .put("identifier", new io.vertx.core.json.JsonArray().add(new JsonObject()
-          .put("system", "http://hospital.example/mrn").put("value", "MRN-0000001")))
-      .put("active", true)
-      .put("name", new io.vertx.core.json.JsonArray().add(new JsonObject().put("use", "official").put("family", "Chalmers")
-          .put("given", new io.vertx.core.json.JsonArray().add("Peter").add("James"))))
-      .put("telecom", new io.vertx.core.json.JsonArray().add(new JsonObject().put("system", "phone")
-          .put("value", "(03) 5555 6473").put("use", "work")))
-      .put("gender", "male")
-      .put("birthDate", "1974-12-25")
-      .put("address", new io.vertx.core.json.JsonArray().add(new JsonObject().put("use", "home").put("line",
-          new io.vertx.core.json.JsonArray().add("534 Erewhon St")).put("city", "PleasantVille").put("postalCode", "3999")))
-      .encode();
 
   private static final List<String> TABLES = List.of("resource", "resource_history", "search_index", "change",
       "notification");
@@ -164,7 +150,7 @@ public final class StorageBenchmark {
     long start = System.nanoTime();
     try (HeraldProcess herald = HeraldProcess.start(uri, "", jar);
          Db db = new Db(uri)) {
-      JsonObject patient = new JsonObject(PATIENT);
+      JsonObject patient = new JsonObject(CreateBenchmark.PATIENT);
       Iterator<JsonObject> patients = IntStream.range(0, count).mapToObj(i -> {
         String id = jar.isBlank() ? ResourceIds.next() : UUID.randomUUID().toString();
         return patient.copy().put("id", id);
@@ -187,12 +173,12 @@ public final class StorageBenchmark {
     try (HeraldProcess herald = HeraldProcess.start(uri, "", jar);
          Db db = new Db(uri)) {
       LoadGenerator load = new LoadGenerator(client, herald.port, concurrency + 8);
-      load.closed("Patient", () -> PATIENT, concurrency, warmup);
+      load.closed("Patient", () -> CreateBenchmark.PATIENT, concurrency, warmup);
       db.pool.query("CHECKPOINT").execute().await();
       long tablesBefore = db.tableBytes();
       long lsnBefore = db.lsn();
       ConcurrentHistogram latencies = new ConcurrentHistogram(3);
-      long created = load.closed("Patient", () -> PATIENT, concurrency, seconds, latencies);
+      long created = load.closed("Patient", () -> CreateBenchmark.PATIENT, concurrency, seconds, latencies);
       long wal = db.lsn() - lsnBefore;
       long tables = db.tableBytes() - tablesBefore;
       load.close().await();
@@ -216,7 +202,7 @@ public final class StorageBenchmark {
       long peakNotificationBytes = 0;
       System.out.println("    time   versions | history+index  search_index | feed rows  feed bytes | notifications  bytes");
       while (made < creates) {
-        made += load.closed("Patient", () -> PATIENT, concurrency, 10);
+        made += load.closed("Patient", () -> CreateBenchmark.PATIENT, concurrency, 10);
         Map<String, long[]> sizes = db.sizes();
         peakNotifications = Math.max(peakNotifications, sizes.get("notification")[0]);
         peakNotificationBytes = Math.max(peakNotificationBytes, sizes.get("notification")[1]);
@@ -276,9 +262,9 @@ public final class StorageBenchmark {
       LoadGenerator load = new LoadGenerator(client, herald.port, 64);
       subscribe(load, subscriptions);
       Map<Long, LoadGenerator.Timing> timings = new ConcurrentHashMap<>();
-      load.steady("Patient", PATIENT, rate, 20, timings);   // warm-up, and rows for pruning to find
+      load.steady("Patient", CreateBenchmark.PATIENT, rate, 20, timings);   // warm-up, and rows for pruning to find
       timings.clear();
-      load.steady("Patient", PATIENT, rate, seconds, timings);
+      load.steady("Patient", CreateBenchmark.PATIENT, rate, seconds, timings);
       Histogram h = new Histogram(3);
       timings.values().forEach(t -> h.recordValue(Math.max(0, t.answered() - t.sent()) / 1000));
       load.close().await();

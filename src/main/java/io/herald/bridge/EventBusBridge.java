@@ -62,11 +62,6 @@ public final class EventBusBridge {
     return SockJSHandler.create(vertx).bridge(options, this::handle);
   }
 
-  /** How many sockets this instance holds (for tests and metrics). */
-  public int sockets() {
-    return sockets.size();
-  }
-
   private void handle(BridgeEvent event) {
     BridgeEventType type = event.type();
     SockJSSocket raw = event.socket();

@@ -53,9 +53,7 @@ public final class ChangeFeed {
           held = true;   // later rows are not readable yet either
           break;
         }
-        changes.add(new Change(row.getLong("version_id"), row.getString("type"), row.getString("id"),
-            row.getString("interaction"), row.getOffsetDateTime("changed_at"), row.getJsonObject("content"),
-            row.getJsonObject("previous")));
+        changes.add(change(row));
       }
       return new Batch(changes, held, changes.size() == limit);
     });
@@ -70,12 +68,16 @@ public final class ChangeFeed {
   public Future<List<Change>> ofType(String type, long after, long upTo, int limit) {
     return pool.preparedQuery(SqlQueries.CHANGES_OF_TYPE).execute(Tuple.of(type, after, upTo, limit)).map(rows -> {
       List<Change> changes = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        changes.add(new Change(row.getLong("version_id"), row.getString("type"), row.getString("id"),
-            row.getString("interaction"), row.getOffsetDateTime("changed_at"), row.getJsonObject("content"), null));
-      }
+      rows.forEach(row -> changes.add(change(row)));
       return changes;
     });
+  }
+
+  /** A row of the feed's queries (version_id, type, id, interaction, changed_at, content, previous) as a change. */
+  private static Change change(Row row) {
+    return new Change(row.getLong("version_id"), row.getString("type"), row.getString("id"),
+        row.getString("interaction"), row.getOffsetDateTime("changed_at"), row.getJsonObject("content"),
+        row.getJsonObject("previous"));
   }
 
   /** The last versionId written at or before {@code instant}; 0 when there is none. */

@@ -75,8 +75,8 @@ final class SqlQueries {
    * for good, unlike the feed): a live subscription's catching up.
    */
   static final String CHANGES_OF_TYPE =
-      "SELECT h.version_id, h.type, h.id, h.interaction, h.last_updated AS changed_at, " + CONTENT + " AS content"
-          + " FROM resource_history h WHERE h.type = $1 AND h.version_id > $2 AND h.version_id <= $3"
+      "SELECT h.version_id, h.type, h.id, h.interaction, h.last_updated AS changed_at, " + CONTENT + " AS content,"
+          + " NULL::jsonb AS previous FROM resource_history h WHERE h.type = $1 AND h.version_id > $2 AND h.version_id <= $3"
           + " ORDER BY h.version_id LIMIT $4";
 
   /** Changes the feed has read past and no longer keeps: up to versionId $1, at most $2 of them (oldest first). */

@@ -36,6 +36,17 @@ public final class BridgeSocket implements AutoCloseable {
     return next(f -> replyAddress.equals(f.getString("address")) || "err".equals(f.getString("type")));
   }
 
+  /**
+   * Sends {@code body} to {@code address} and returns the very next frame, whatever it is: a frame that came before
+   * the reply (an event the socket should not have had) is then what the caller sees.
+   */
+  public JsonObject requestNothingBefore(String address, JsonObject body) {
+    String replyAddress = "reply-" + replies.incrementAndGet();
+    socket.writeTextMessage(new JsonObject().put("type", "send").put("address", address).put("body", body)
+        .put("replyAddress", replyAddress).encode()).await();
+    return nextFrame();
+  }
+
   public void publish(String address, JsonObject body) {
     socket.writeTextMessage(new JsonObject().put("type", "publish").put("address", address).put("body", body)
         .encode()).await();

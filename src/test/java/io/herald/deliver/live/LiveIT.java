@@ -129,8 +129,10 @@ class LiveIT {
       long created = create("Own");
       assertEquals(created, owner.event(live.getString("address")).getLong("versionId"));
       // the thief heard nothing: its next frame is the reply to a request made after the change
-      JsonObject marker = thief.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient"));
+      JsonObject marker = thief.requestNothingBefore(Addresses.LIVE_SUBSCRIBE,
+          new JsonObject().put("resourceType", "Patient"));
       assertEquals("rec", marker.getString("type"), marker::encode);
+      assertTrue(marker.getString("address").startsWith("reply-"), () -> "the thief got " + marker.encode());
     }
   }
 
