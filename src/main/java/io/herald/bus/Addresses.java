@@ -27,6 +27,13 @@ public final class Addresses {
   public static final String DELIVER_POLL = "herald.deliver.poll";
 
   /**
+   * http → deliver (node-local). Body {ids?: [id], statuses?: [code], limit}. Reply {statuses: [{id, deleted, status,
+   * channel, events, acknowledged, error?}]} ({@code io.herald.subscription.Statuses.Status}): where those
+   * subscriptions stand, in id order; without ids, every one not deleted.
+   */
+  public static final String SUBSCRIPTION_STATUS = "herald.subscription.status";
+
+  /**
    * match → anyone (publish, after a batch of notifications committed). Body: {@code io.herald.subscription.Announcement}
    * as JSON: {changes: [{versionId, type, id, interaction, resource}] (each matched change once, with what
    * it wrote), notifications: [{subscription, eventNumber, kind, versionId?}] in eventNumber order per subscription,

@@ -1,21 +1,25 @@
 package io.herald.deliver;
 
 import io.herald.bus.Addresses;
+import io.herald.bus.Failures;
 import io.herald.cluster.Ownership;
 import io.herald.database.Database;
 import io.herald.deliver.poll.PollChannel;
 import io.herald.subscription.Announcement;
 import io.herald.subscription.Notification;
 import io.herald.subscription.Notifications;
+import io.herald.subscription.Statuses;
 import io.herald.subscription.Subscriptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Level;
@@ -60,6 +64,13 @@ public final class DeliverVerticle extends VerticleBase {
     channels = Channels.pushing(vertx, policy);
     PollChannel poll = new PollChannel(notifications);
     MessageConsumer<JsonObject> polls = vertx.eventBus().localConsumer(Addresses.DELIVER_POLL, poll::answer);
+    Statuses statuses = new Statuses(pool);
+    MessageConsumer<JsonObject> status = vertx.eventBus().localConsumer(Addresses.SUBSCRIPTION_STATUS, m -> {
+      JsonObject body = m.body();
+      statuses.of(strings(body.getJsonArray("ids")), strings(body.getJsonArray("statuses")), body.getInteger("limit"))
+          .onSuccess(found -> m.reply(Statuses.toJson(found)))
+          .onFailure(e -> m.fail(Failures.UNAVAILABLE, "Cannot read subscriptions' status: " + e.getMessage()));
+    });
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
         m -> announced(m.body()));
     vertx.setPeriodic(SCAN_MS, id -> scan());
@@ -69,13 +80,17 @@ public final class DeliverVerticle extends VerticleBase {
       scan();
       return Future.succeededFuture();
     }, () -> { });
-    return Future.join(polls.completion(), notified.completion(), ownership.start());
+    return Future.join(polls.completion(), status.completion(), notified.completion(), ownership.start());
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
     return flushAcks().eventually(ownership::stop).eventually(() -> pool.close());
+  }
+
+  private static List<String> strings(JsonArray values) {
+    return values == null ? null : values.stream().map(String::valueOf).toList();
   }
 
   /** Active subscriptions of a pushing channel with notifications not yet acknowledged: a worker looks. */

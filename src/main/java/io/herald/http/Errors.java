@@ -44,6 +44,10 @@ final class Errors {
     return new ClientError(400, "structure", message);
   }
 
+  static ClientError gone(String message) {
+    return new ClientError(410, "deleted", message);
+  }
+
   static ClientError notFound(String message) {
     return new ClientError(404, "not-found", message);
   }

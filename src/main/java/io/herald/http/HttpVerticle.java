@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -50,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
     SearchHandler search = new SearchHandler(store);
     waiters = new PollWaiters(vertx, read -> store.request(Addresses.DELIVER_POLL, read));
     PollHandler poll = new PollHandler(waiters, config.maxPollSeconds(), 1000);
+    StatusHandler statuses = new StatusHandler(store);
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NUMBERED,
         message -> message.body().getJsonArray("subscriptions").forEach(id -> waiters.notified((String) id)));
     JsonObject capabilities = CapabilityStatements.of(Herald.VERSION,
@@ -70,6 +72,8 @@ public final class HttpVerticle extends VerticleBase {
     only(router, "/fhir/:type/_search", "POST");
     get(router, "/fhir/:type/_history").handler(history::type);
     only(router, "/fhir/:type/_history", "GET, HEAD");
+    get(router, "/fhir/Subscription/$status").handler(statuses::type);
+    only(router, "/fhir/Subscription/$status", "GET, HEAD");
     get(router, "/fhir/:type/:id/_history").handler(history::instance);
     only(router, "/fhir/:type/:id/_history", "GET, HEAD");
     get(router, "/fhir/:type/:id/_history/:vid").handler(resources::read);
@@ -78,8 +82,11 @@ public final class HttpVerticle extends VerticleBase {
     withBody(router.post("/fhir/:type"), body, FHIR_JSON).handler(resources::create);
     only(router, "/fhir/:type", "GET, HEAD, POST");
     get(router, "/fhir/:type/:id/:operation").handler(ctx -> {
-      if (ctx.pathParam("type").equals("Subscription") && ctx.pathParam("operation").equals("$poll")) {
+      boolean subscription = ctx.pathParam("type").equals("Subscription");
+      if (subscription && ctx.pathParam("operation").equals("$poll")) {
         poll.poll(ctx);
+      } else if (subscription && ctx.pathParam("operation").equals("$status")) {
+        statuses.instance(ctx);
       } else {
         Errors.send(ctx, Errors.notFound("No operation " + ctx.pathParam("operation") + " on " + ctx.pathParam("type")));
       }
@@ -89,6 +96,8 @@ public final class HttpVerticle extends VerticleBase {
     withBody(router.put("/fhir/:type/:id"), body, FHIR_JSON).handler(resources::update);
     router.delete("/fhir/:type/:id").handler(resources::delete);
     only(router, "/fhir/:type/:id", "GET, HEAD, PUT, DELETE");
+    // The console page and what it loads (the JavaScript client and its two libraries), from the jar.
+    get(router, "/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(60));
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, ctx -> Errors.routerFailure(ctx, config.bodyLimitBytes()));
     }

@@ -49,6 +49,19 @@ final class SubscriptionSql {
           + " WHERE r.type = 'Subscription' AND r.id = $1";
 
   /**
+   * Where subscriptions stand: those with ids $1 (all when null; deleted ones only when named) whose status is one
+   * of $2 (any when null), in id order, at most $3.
+   */
+  static final String STATUSES =
+      "SELECT r.id, r.deleted, r.content ->> 'status' AS status, " + ChannelTypes.sqlCode("r.content") + " AS channel,"
+          + " r.content ->> 'error' AS error, coalesce(s.last_event, 0) AS events,"
+          + " greatest(coalesce(d.acked_event, 0), coalesce(p.event_number, 0)) AS acknowledged"
+          + " FROM resource r LEFT JOIN subscription_state s ON s.id = r.id LEFT JOIN delivery_state d ON d.id = r.id"
+          + " LEFT JOIN notification_pruned p ON p.id = r.id"
+          + " WHERE r.type = 'Subscription' AND ($1::text[] IS NULL AND NOT r.deleted OR r.id = ANY($1::text[]))"
+          + " AND ($2::text[] IS NULL OR r.content ->> 'status' = ANY($2::text[])) ORDER BY r.id LIMIT $3";
+
+  /**
    * Where subscription $1 stands for its deliverer: its resource as it is now and the last eventNumber acknowledged,
    * or pruned: notifications pruned while it did not acknowledge (a poll subscription turned rest-hook, a deleted one
    * written again) are not waited for.
