@@ -30,8 +30,11 @@ export declare class Connection {
   readonly connected: boolean;
   /** Called on every (re)connection, and at once when registered while connected. */
   onConnected(handler: () => void): this;
-  /** Called once, when the connection is closed by close(). */
-  onClosed(handler: () => void): this;
+  /**
+   * Called once, when the connection is closed for good: by close() (no argument), or because the server refused to
+   * resume it (why, e.g. the last versionId delivered is too far back to catch up from).
+   */
+  onClosed(handler: (error?: HeraldError) => void): this;
   close(): void;
 }
 

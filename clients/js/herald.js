@@ -5,6 +5,8 @@
 const EventBus = globalThis.EventBus ?? (await import('@vertx/eventbus-bridge-client.js')).default;
 
 const EVENTS = ['CREATE', 'UPDATE', 'DELETE'];
+const UNAVAILABLE = 7;   // the server's failure code for "out of reach for now"
+const STATUS = { 1: 400, 3: 410, 6: 403, 7: 503 };   // the server's failure codes as HTTP would say them
 
 /** A FHIR server's error: the OperationOutcome's diagnostics, the status, and the outcome itself. */
 export class HeraldError extends Error {
@@ -55,7 +57,10 @@ export class Connection {
     return this;
   }
 
-  /** Called once, when the connection is closed for good (by close()). */
+  /**
+   * Called once, when the connection is closed for good: by close() (no argument), or because the server refused to
+   * resume it (a HeraldError saying why, e.g. the last versionId delivered is too far back to catch up from).
+   */
   onClosed(handler) {
     this.#onClosed.push(handler);
     return this;
@@ -68,6 +73,10 @@ export class Connection {
 
   /** Ends the subscription and closes the socket. */
   close() {
+    this.#end(undefined);
+  }
+
+  #end(error) {
     if (this.#closed) {
       return;
     }
@@ -83,7 +92,7 @@ export class Connection {
         // already closing
       }
     }
-    this.#onClosed.forEach((handler) => handler());
+    this.#onClosed.forEach((handler) => handler(error));
   }
 
   #connect(resolve, reject) {
@@ -101,15 +110,17 @@ export class Connection {
       }
       bus.send('herald.live.subscribe', request, {}, (error, reply) => {
         if (error) {
-          const failure = new HeraldError(error.message ?? String(error.body ?? error), 400);
+          const failure = new HeraldError(error.message ?? String(error.body ?? error), STATUS[error.failureCode] ?? 400);
           if (reject) {
             reject(failure);
             reject = null;
             resolve = null;
             this.#closed = true;
             bus.close();
+          } else if (error.failureCode === UNAVAILABLE || error.failureCode === undefined) {
+            this.#drop(bus);   // for now: try again
           } else {
-            this.#drop(bus);
+            this.#end(failure);   // it will not be taken later either
           }
           return;
         }

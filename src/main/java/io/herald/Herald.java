@@ -7,6 +7,7 @@ import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
 import io.herald.http.HttpVerticle;
 import io.herald.Registries;
+import io.herald.deliver.live.LiveConfig;
 import io.herald.deliver.live.LiveVerticle;
 import io.herald.retention.RetentionVerticle;
 import io.herald.store.StoreConfig;
@@ -31,9 +32,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Herald {
 
-  /** How many changes a live subscription may hold back while its socket registers and catches up. */
-  private static final int LIVE_MAX_HELD = 10_000;
-
   /** This build's version (the Maven project version, also the jar manifest's Implementation-Version). */
   public static final String VERSION = readVersion();
 
@@ -48,10 +46,12 @@ public final class Herald {
   }
 
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
-    return deploy(vertx, store, http, RetryPolicy.from(Config.defaults().getJsonObject("deliver")));
+    return deploy(vertx, store, http, RetryPolicy.from(Config.defaults().getJsonObject("deliver")),
+        LiveConfig.from(Config.defaults().getJsonObject("live")));
   }
 
-  public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http, RetryPolicy deliver) {
+  public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http, RetryPolicy deliver,
+                                      LiveConfig live) {
     AtomicReference<String> storeId = new AtomicReference<>();
     AtomicReference<String> matchId = new AtomicReference<>();
     AtomicReference<String> deliverId = new AtomicReference<>();
@@ -76,7 +76,7 @@ public final class Herald {
               .compose(id -> {
                 retentionId.set(id);
                 return vertx.deployVerticle(new LiveVerticle(store.pgUri(), new CriteriaParser(registry.registry()),
-                    LIVE_MAX_HELD));
+                    live));
               })
               .compose(id -> {
                 liveId.set(id);

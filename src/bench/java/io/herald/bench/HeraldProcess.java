@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,6 +84,25 @@ final class HeraldProcess implements AutoCloseable {
     }
     close();
     throw new IllegalStateException("Herald did not start within 60 s: " + Files.readString(log));
+  }
+
+  /** The bytes of Herald's live heap objects, after the full collection {@code jcmd GC.class_histogram} makes. */
+  long liveHeapBytes() throws IOException, InterruptedException {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+    String out = new String(jcmd.getInputStream().readAllBytes());
+    jcmd.waitFor();
+    Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(out);
+    if (!total.find()) {
+      throw new IllegalStateException("jcmd GC.class_histogram said: " + out);
+    }
+    return Long.parseLong(total.group(1));
+  }
+
+  /** Herald's resident memory, from /proc. */
+  long residentBytes() throws IOException {
+    Matcher rss = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));
+    return rss.find() ? Long.parseLong(rss.group(1)) * 1024 : -1;
   }
 
   /** Stops Herald as SIGTERM does, and waits for it. */

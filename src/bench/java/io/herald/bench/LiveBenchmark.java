@@ -1,12 +1,11 @@
 package io.herald.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
@@ -116,58 +115,25 @@ public final class LiveBenchmark {
     return n;
   }
 
-  /**
-   * One client: connects, subscribes, registers on the address it is handed (completes once it listens), and pings
-   * every 5 s as the bridge's clients do (the bridge closes a socket silent for 10 s).
-   */
+  /** One client subscribed to every Patient CREATE, checking order and recording receipts after {@code recording}. */
   private static Future<Void> connect(Vertx vertx, WebSocketClient client, int port, ConcurrentLinkedQueue<Receipt> receipts,
                                       AtomicLong recording, AtomicLong outOfOrder, AtomicLong overflows,
                                       AtomicLong closed) {
-    Promise<Void> listening = Promise.promise();
     long[] last = {0};
-    client.connect(port, "localhost", "/eventbus/websocket").onComplete(connected -> {
-      if (connected.failed()) {
-        listening.fail(connected.cause());
+    JsonObject subscribe = new JsonObject().put("resourceType", "Patient").put("events", new JsonArray().add("CREATE"));
+    return BridgeClients.connect(vertx, client, port, subscribe, body -> {
+      if ("OVERFLOW".equals(body.getString("event"))) {
+        overflows.incrementAndGet();
         return;
       }
-      WebSocket socket = connected.result();
-      long pinger = vertx.setPeriodic(5000, t -> socket.writeTextMessage("{\"type\":\"ping\"}"));
-      socket.closeHandler(v -> {
-        closed.incrementAndGet();
-        vertx.cancelTimer(pinger);
-      });
-      socket.handler(data -> {
-        JsonObject frame = data.toJsonObject();
-        if ("reply".equals(frame.getString("address"))) {
-          String address = frame.getJsonObject("body").getString("address");
-          socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address).encode())
-              .onComplete(v -> listening.tryComplete());
-          return;
-        }
-        JsonObject body = frame.getJsonObject("body");
-        if (body == null || !body.containsKey("versionId")) {
-          if ("err".equals(frame.getString("type"))) {
-            listening.tryFail(frame.encode());
-          }
-          return;
-        }
-        if ("OVERFLOW".equals(body.getString("event"))) {
-          overflows.incrementAndGet();
-          return;
-        }
-        long versionId = body.getLong("versionId");
-        if (versionId <= last[0]) {
-          outOfOrder.incrementAndGet();
-        }
-        last[0] = versionId;
-        if (versionId > recording.get()) {
-          receipts.add(new Receipt(versionId, System.nanoTime()));
-        }
-      });
-      socket.writeTextMessage(new JsonObject().put("type", "send").put("address", "herald.live.subscribe")
-          .put("replyAddress", "reply").put("body", new JsonObject().put("resourceType", "Patient")
-              .put("events", new io.vertx.core.json.JsonArray().add("CREATE"))).encode());
-    });
-    return listening.future();
+      long versionId = body.getLong("versionId");
+      if (versionId <= last[0]) {
+        outOfOrder.incrementAndGet();
+      }
+      last[0] = versionId;
+      if (versionId > recording.get()) {
+        receipts.add(new Receipt(versionId, System.nanoTime()));
+      }
+    }, closed::incrementAndGet);
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /** FHIR requests against one Herald node: single ones, an open loop at a fixed rate, closed loops. */
@@ -56,6 +57,15 @@ final class LoadGenerator {
 
   /** Creates at {@code rate}/s for {@code seconds}, open loop; records each create's timing by versionId. */
   long steady(String type, String body, int rate, int seconds, Map<Long, Timing> timings) {
+    return steady(HttpMethod.POST, n -> "/fhir/" + type, n -> body, rate, seconds, timings);
+  }
+
+  /**
+   * Writes at {@code rate}/s for {@code seconds}, open loop, the n-th to {@code uri(n)} with {@code body(n)} (n from 0);
+   * records each write's timing by versionId.
+   */
+  long steady(HttpMethod method, IntFunction<String> uri, IntFunction<String> body, int rate, int seconds,
+              Map<Long, Timing> timings) {
     long total = (long) rate * seconds;
     AtomicLong done = new AtomicLong();
     Promise<Void> finished = Promise.promise();
@@ -65,9 +75,9 @@ final class LoadGenerator {
     vertx.setPeriodic(1, id -> {
       long due = Math.min(total, (System.nanoTime() - start) / period + 1);
       while (issued.get() < due) {
-        issued.incrementAndGet();
+        int n = (int) issued.getAndIncrement();
         long sent = System.nanoTime();
-        request(HttpMethod.POST, "/fhir/" + type, body).onComplete(ar -> {
+        request(method, uri.apply(n), body.apply(n)).onComplete(ar -> {
           if (ar.succeeded()) {
             timings.put(version(ar.result()), new Timing(sent, System.nanoTime()));
           }

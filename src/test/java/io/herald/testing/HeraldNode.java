@@ -3,6 +3,7 @@ package io.herald.testing;
 import io.herald.Config;
 import io.herald.Herald;
 import io.herald.deliver.RetryPolicy;
+import io.herald.deliver.live.LiveConfig;
 import io.herald.http.HttpConfig;
 import io.herald.store.StoreConfig;
 import io.vertx.core.Vertx;
@@ -50,7 +51,8 @@ public final class HeraldNode implements AutoCloseable {
     StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(pgUri);
     HttpConfig http = HttpConfig.from(config.getJsonObject("http")).withPort(freePort());
     Vertx vertx = Vertx.vertx();
-    Herald herald = Herald.deploy(vertx, store, http, RetryPolicy.from(config.getJsonObject("deliver"))).await();
+    Herald herald = Herald.deploy(vertx, store, http, RetryPolicy.from(config.getJsonObject("deliver")),
+        LiveConfig.from(config.getJsonObject("live"))).await();
     return new HeraldNode(vertx, herald, pgUri);
   }
 

@@ -80,6 +80,7 @@ public final class LiveVerticle extends VerticleBase {
   private final String pgUri;
   private final CriteriaParser parser;
   private final int maxHeld;
+  private final int maxCatchUp;
   private final Map<String, Live> lives = new HashMap<>();
   private final Map<String, Live> byAddress = new HashMap<>();
   private final Map<String, Set<String>> bySocket = new HashMap<>();
@@ -95,11 +96,11 @@ public final class LiveVerticle extends VerticleBase {
   private int generation;             // of the follower: one started for subscriptions all ended meanwhile is not kept
   private PgConnectOptions options;
 
-  /** @param maxHeld how many changes a subscription may hold back while its socket registers or catches up */
-  public LiveVerticle(String pgUri, CriteriaParser parser, int maxHeld) {
+  public LiveVerticle(String pgUri, CriteriaParser parser, LiveConfig config) {
     this.pgUri = pgUri;
     this.parser = parser;
-    this.maxHeld = maxHeld;
+    this.maxHeld = config.maxHeld();
+    this.maxCatchUp = config.maxCatchUp();
   }
 
   @Override
@@ -173,6 +174,13 @@ public final class LiveVerticle extends VerticleBase {
         return;
       }
       live.start = read.result();
+      if (live.from != null && live.start - live.from > maxCatchUp) {
+        end(live);
+        message.fail(Failures.GONE, "from " + live.from + " is too far back: a live stream catches up at most "
+            + maxCatchUp + " versions, and it would start after " + live.start + "; read what changed before with a"
+            + " search or _history, then subscribe from there");
+        return;
+      }
       live.lastSent = live.from == null ? live.start : live.from;
       message.reply(new JsonObject().put("address", live.address).put("subscription", live.id)
           .put("versionId", live.start));

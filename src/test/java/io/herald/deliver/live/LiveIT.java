@@ -1,9 +1,11 @@
 package io.herald.deliver.live;
 
 import io.herald.bus.Addresses;
+import io.herald.bus.Failures;
 import io.herald.testing.BridgeSocket;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Reply;
+import io.herald.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -92,6 +94,32 @@ class LiveIT {
         heard.add(socket.event(live.getString("address")).getLong("versionId"));
       }
       assertEquals(written, heard);
+    }
+  }
+
+  @Test
+  void aFromTooFarBackIsRefusedAsGoneAndOneWithinTheBoundCatchesUp() {
+    JsonObject bounded = new JsonObject().put("live", new JsonObject().put("maxCatchUp", 5));
+    try (HeraldNode small = HeraldNode.start(TestDatabase.freshDatabase(), bounded)) {
+      List<Long> written = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        Reply reply = small.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Far\"}]}");
+        written.add(Long.parseLong(reply.json().getJsonObject("meta").getString("versionId")));
+      }
+      try (BridgeSocket socket = new BridgeSocket(small.vertx, small.herald.port())) {
+        long tooFar = written.get(8 - 6) - 1;   // six versions before the stream's start: one too many
+        JsonObject refused = socket.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient")
+            .put("from", tooFar));
+        assertEquals("err", refused.getString("type"), refused::encode);
+        assertEquals(Failures.GONE, refused.getInteger("failureCode"), refused::encode);
+        assertTrue(refused.getString("message").contains("from " + tooFar + " is too far back"), refused::encode);
+        JsonObject live = subscribe(socket, new JsonObject().put("resourceType", "Patient").put("from", tooFar + 1));
+        List<Long> heard = new ArrayList<>();
+        while (heard.size() < 5) {
+          heard.add(socket.event(live.getString("address")).getLong("versionId"));
+        }
+        assertEquals(written.subList(3, 8), heard);
+      }
     }
   }
 
