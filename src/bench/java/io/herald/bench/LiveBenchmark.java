@@ -37,13 +37,13 @@ public final class LiveBenchmark {
   public static void main(String[] args) throws Exception {
     io.herald.Main.configureLogging();
     Map<String, String> o = Args.parse(args, Args.defaults("clients", "1000", "rate", "50", "seconds", "30",
-        "warmup", "10", "herald-jar", ""));
+        "warmup", "10", "herald-jar", "", "herald-jvm", ""));
     int clients = Integer.parseInt(o.get("clients"));
     int rate = Integer.parseInt(o.get("rate"));
     int seconds = Integer.parseInt(o.get("seconds"));
     int warmup = Integer.parseInt(o.get("warmup"));
     try (BenchDatabase database = BenchDatabase.open("herald-live-bench");
-         HeraldProcess herald = HeraldProcess.start(database.uri, "", o.get("herald-jar"))) {
+         HeraldProcess herald = HeraldProcess.start(database.uri, o.get("herald-jvm"), o.get("herald-jar"))) {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
       System.out.printf("Live benchmark: %d cores, PostgreSQL %s, %d clients subscribed to every Patient CREATE,"
           + " %d creates/s for %d s after %d s of warm-up%n", Runtime.getRuntime().availableProcessors(),

@@ -1,6 +1,7 @@
 package io.herald.bridge;
 
 import io.herald.bus.Addresses;
+import io.herald.deliver.live.LiveEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -130,8 +131,8 @@ public final class EventBusBridge {
   }
 
   /**
-   * A live event on its way to the socket, written here as it was encoded once for every socket (an event's body is
-   * the encoded JSON, its versionId a header); an overflowing socket gets its last message and is closed.
+   * A live event on its way to the socket, written here as it was encoded once for every socket (a {@link LiveEvent}: its
+   * versionId and its encoded JSON); an overflowing socket gets its last message and is closed.
    */
   private boolean pass(BridgeEvent event, Socket socket, SockJSSocket raw) {
     JsonObject message = event.getRawMessage();
@@ -143,7 +144,7 @@ public final class EventBusBridge {
     if (sent == null) {
       return false;   // overflowed: nothing more on it
     }
-    Object body = message.getValue("body");
+    Object body = message.getMap().get("body");   // as sent: getValue would turn a buffer into base64 text
     if (body instanceof JsonObject json && "OVERFLOW".equals(json.getString("event"))) {   // the live channel gave up
       socket.addresses.put(address, null);
       raw.write(frame(address, json.toBuffer())).onComplete(written -> raw.close());
@@ -158,10 +159,9 @@ public final class EventBusBridge {
       raw.write(frame(address, overflow.toBuffer())).onComplete(written -> raw.close());
       return false;
     }
-    JsonObject headers = message.getJsonObject("headers");
-    if (headers != null && headers.getValue("versionId") instanceof String versionId) {   // a live event
-      socket.addresses.put(address, Long.parseLong(versionId));
-      raw.write(frame(address, message.getBuffer("body")));
+    if (body instanceof LiveEvent live) {
+      socket.addresses.put(address, live.versionId());
+      raw.write(frame(address, live.json()));
       return false;   // written: the bridge is not to write it again
     }
     return true;

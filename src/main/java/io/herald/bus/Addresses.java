@@ -68,9 +68,10 @@ public final class Addresses {
   public static final String LIVE_STATS = "herald.live.stats";
 
   /**
-   * live → one socket: the prefix of the unguessable addresses live events go to, one per live subscription. Body
-   * {event: CREATE|UPDATE|DELETE, versionId, resourceType, id, resource}, in versionId order; or, last, {event:
-   * OVERFLOW, versionId} when the socket could not keep up (resume from that versionId).
+   * live → one socket (node-local): the prefix of the unguessable addresses live events go to, one per live
+   * subscription. Body a {@code io.herald.deliver.live.LiveEvent} (its versionId, and {event: CREATE|UPDATE|DELETE,
+   * versionId, resourceType, id, resource} encoded once for every socket), in versionId order; or, last, {event:
+   * OVERFLOW, versionId} when the socket could not keep up (resume from that versionId). The socket gets the JSON.
    */
   public static final String OUT_LIVE = "herald.out.live.";
 

@@ -12,7 +12,6 @@ import io.herald.store.FeedFollower;
 import io.herald.store.PlainJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -87,7 +86,7 @@ public final class LiveVerticle extends VerticleBase {
   private final SubscriptionIndex<String> index = new SubscriptionIndex<>();
   private final Set<String> closedSockets = new HashSet<>();   // a subscribe may arrive after its socket's close
   private Change encodedChange;
-  private Buffer encodedBody;
+  private LiveEvent encodedEvent;
   private Pool pool;          // catching up and horizons
   private Pool followerPool;  // the feed follower's own: catching up never holds the live stream back
   private ChangeFeed feed;
@@ -105,6 +104,7 @@ public final class LiveVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    vertx.eventBus().registerDefaultCodec(LiveEvent.class, LiveEvent.CODEC);
     options = Database.connectOptions(pgUri);
     pool = Database.pool(vertx, options, 3);
     followerPool = Database.pool(vertx, options, 1);
@@ -122,6 +122,7 @@ public final class LiveVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.eventBus().unregisterDefaultCodec(LiveEvent.class);
     return (follower == null ? Future.<Void>succeededFuture() : follower.stop()).eventually(() -> pool.close())
         .eventually(() -> followerPool.close());
   }
@@ -331,21 +332,21 @@ public final class LiveVerticle extends VerticleBase {
       return;
     }
     live.lastSent = change.versionId();
-    vertx.eventBus().send(live.address, encoded(change), new DeliveryOptions().setLocalOnly(true)
-        .addHeader("versionId", Long.toString(change.versionId())));
+    vertx.eventBus().send(live.address, encoded(change), LOCAL);
   }
 
   /**
-   * A change as the message every subscription that hears it gets, encoded once for all of them (the bridge writes
-   * it to each socket as it is): changes are sent one after another, so the last one encoded is kept.
+   * A change as the message every subscription that hears it gets, encoded once for all of them: changes are sent one
+   * after another, so the last one encoded is kept.
    */
-  private Buffer encoded(Change change) {
+  private LiveEvent encoded(Change change) {
     if (encodedChange != change) {
       encodedChange = change;
-      encodedBody = new JsonObject().put("event", change.interaction().toUpperCase()).put("versionId", change.versionId())
-          .put("resourceType", change.type()).put("id", change.id()).put("resource", change.resource()).toBuffer();
+      encodedEvent = new LiveEvent(change.versionId(), new JsonObject().put("event", change.interaction().toUpperCase())
+          .put("versionId", change.versionId()).put("resourceType", change.type()).put("id", change.id())
+          .put("resource", change.resource()).toBuffer());
     }
-    return encodedBody;
+    return encodedEvent;
   }
 
   /** The subscription could not keep up: its last message says from where to resume, and it ends. */
