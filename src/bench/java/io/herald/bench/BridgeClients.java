@@ -7,7 +7,9 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /** Live subscribers as the bridge's clients talk to it: raw WebSocket frames on {@code /eventbus/websocket}. */
 final class BridgeClients {
@@ -22,6 +24,16 @@ final class BridgeClients {
    */
   static Future<Void> connect(Vertx vertx, WebSocketClient client, int port, JsonObject subscribe,
                               Consumer<JsonObject> events, Runnable closed) {
+    return connect(vertx, client, port, subscribe, null, events, closed);
+  }
+
+  /**
+   * As above, but a change's event goes to {@code lean} as its versionId alone, read from the frame without parsing
+   * the resource in it; anything else (an OVERFLOW) is parsed and goes to {@code events}. Thousands of clients
+   * receiving tens of thousands of messages a second on the machine Herald runs on then take less of its CPU.
+   */
+  static Future<Void> connect(Vertx vertx, WebSocketClient client, int port, JsonObject subscribe, LongConsumer lean,
+                              Consumer<JsonObject> events, Runnable closed) {
     Promise<Void> listening = Promise.promise();
     client.connect(port, "localhost", "/eventbus/websocket").onComplete(connected -> {
       if (connected.failed()) {
@@ -35,6 +47,13 @@ final class BridgeClients {
         vertx.cancelTimer(pinger);
       });
       socket.handler(data -> {
+        if (lean != null) {
+          long versionId = versionIdOf(data.toString(StandardCharsets.ISO_8859_1));
+          if (versionId > 0) {
+            lean.accept(versionId);
+            return;
+          }
+        }
         JsonObject frame = data.toJsonObject();
         if ("reply".equals(frame.getString("address"))) {
           String address = frame.getJsonObject("body").getString("address");
@@ -55,5 +74,28 @@ final class BridgeClients {
           .put("replyAddress", "reply").put("body", subscribe).encode());
     });
     return listening.future();
+  }
+
+  /**
+   * The versionId of a change's frame, {@code {"type":"rec","address":...,"body":{"event":"CREATE","versionId":n,...}}}
+   * as Herald writes it; 0 for any other frame.
+   */
+  static long versionIdOf(String frame) {
+    if (!frame.startsWith("{\"type\":\"rec\"")) {
+      return 0;
+    }
+    int body = frame.indexOf(",\"body\":{\"event\":\"");
+    if (body < 0 || frame.startsWith("OVERFLOW", body + 18)) {
+      return 0;
+    }
+    int at = frame.indexOf("\"versionId\":", body);
+    if (at < 0) {
+      return 0;
+    }
+    long versionId = 0;
+    for (int i = at + 12; i < frame.length() && Character.isDigit(frame.charAt(i)); i++) {
+      versionId = versionId * 10 + (frame.charAt(i) - '0');
+    }
+    return versionId;
   }
 }

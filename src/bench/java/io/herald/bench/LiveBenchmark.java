@@ -10,10 +10,10 @@ import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,12 +23,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * before it) to each client's receipt, over every receipt, and whether all arrived, in order.
  *
  * <pre>java -cp target/herald-bench.jar io.herald.bench.LiveBenchmark [--clients 1000] [--rate 50] [--seconds 30]
- *     [--warmup 10]</pre>
+ *     [--warmup 30]</pre>
  */
 public final class LiveBenchmark {
 
-  /** One receipt: the change's versionId and when it arrived (nanoTime). */
-  private record Receipt(long versionId, long at) {
+  /**
+   * One client's receipts after the warm-up: each change's versionId and when it arrived (nanoTime), in arrays, so that
+   * keeping a million of them makes no garbage for the benchmark's own collector to copy. One writer: the client's
+   * event loop.
+   */
+  private static final class Receipts {
+    private long[] versions;
+    private long[] times;
+    private volatile int count;
+
+    Receipts(int capacity) {
+      versions = new long[capacity];
+      times = new long[capacity];
+    }
+
+    void add(long versionId, long at) {
+      int n = count;
+      if (n == versions.length) {
+        versions = Arrays.copyOf(versions, n * 2);
+        times = Arrays.copyOf(times, n * 2);
+      }
+      versions[n] = versionId;
+      times[n] = at;
+      count = n + 1;
+    }
   }
 
   private LiveBenchmark() {
@@ -37,7 +60,7 @@ public final class LiveBenchmark {
   public static void main(String[] args) throws Exception {
     io.herald.Main.configureLogging();
     Map<String, String> o = Args.parse(args, Args.defaults("clients", "1000", "rate", "50", "seconds", "30",
-        "warmup", "10", "herald-jar", "", "herald-jvm", ""));
+        "warmup", "30", "herald-jar", "", "herald-jvm", ""));
     int clients = Integer.parseInt(o.get("clients"));
     int rate = Integer.parseInt(o.get("rate"));
     int seconds = Integer.parseInt(o.get("seconds"));
@@ -53,11 +76,11 @@ public final class LiveBenchmark {
       AtomicLong outOfOrder = new AtomicLong();
       AtomicLong overflows = new AtomicLong();
       AtomicLong closed = new AtomicLong();
-      List<ConcurrentLinkedQueue<Receipt>> receipts = new ArrayList<>();
+      List<Receipts> receipts = new ArrayList<>();
       List<Future<Void>> subscribed = new ArrayList<>();
       long connectStart = System.nanoTime();
       for (int i = 0; i < clients; i++) {
-        ConcurrentLinkedQueue<Receipt> mine = new ConcurrentLinkedQueue<>();
+        Receipts mine = new Receipts(rate * seconds + rate);
         receipts.add(mine);
         subscribed.add(connect(vertx, client, herald.port, mine, recording, outOfOrder, overflows, closed));
         if (i % 100 == 99) {
@@ -77,20 +100,36 @@ public final class LiveBenchmark {
       load.steady("Patient", patient, rate, seconds, timings);
       long expected = (long) timings.size() * clients;
       long deadline = System.nanoTime() + 60_000_000_000L;
-      while (counted(receipts, lastWarm) < expected && System.nanoTime() < deadline) {
+      while (counted(receipts) < expected && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       Histogram latency = new Histogram(600_000_000L, 3);
       long received = 0;
-      for (ConcurrentLinkedQueue<Receipt> mine : receipts) {
-        for (Receipt r : mine) {
-          LoadGenerator.Timing t = timings.get(r.versionId());
+      for (Receipts mine : receipts) {
+        for (int i = 0, n = mine.count; i < n; i++) {
+          LoadGenerator.Timing t = timings.get(mine.versions[i]);
           if (t != null) {
-            latency.recordValue(Math.max(0, r.at() - t.answered()) / 1000);
+            latency.recordValue(Math.max(0, mine.times[i] - t.answered()) / 1000);
             received++;
           }
         }
       }
+      long windowStart = timings.values().stream().mapToLong(LoadGenerator.Timing::sent).min().orElse(0);
+      long[] worstBySecond = new long[seconds + 1];
+      for (Receipts mine : receipts) {
+        for (int i = 0, n = mine.count; i < n; i++) {
+          LoadGenerator.Timing t = timings.get(mine.versions[i]);
+          if (t != null) {
+            int second = (int) Math.min(seconds, (t.sent() - windowStart) / 1_000_000_000L);
+            worstBySecond[second] = Math.max(worstBySecond[second], mine.times[i] - t.answered());
+          }
+        }
+      }
+      StringBuilder worst = new StringBuilder();
+      for (int second = 0; second < seconds; second++) {
+        worst.append(second == 0 ? "" : " ").append(worstBySecond[second] / 1_000_000);
+      }
+      System.out.println("  the slowest receipt of the changes written in each second, ms: " + worst);
       System.out.printf("  %d receipts of %d expected (%.0f messages/s), out of order: %d, overflowed: %d, closed: %d%n",
           received, expected, (double) expected / seconds, outOfOrder.get(), overflows.get(), closed.get());
       System.out.printf("  from the create's response to receipt: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms"
@@ -103,36 +142,31 @@ public final class LiveBenchmark {
     }
   }
 
-  private static long counted(List<ConcurrentLinkedQueue<Receipt>> receipts, long after) {
+  private static long counted(List<Receipts> receipts) {
     long n = 0;
-    for (ConcurrentLinkedQueue<Receipt> mine : receipts) {
-      for (Receipt r : mine) {
-        if (r.versionId() > after) {
-          n++;
-        }
-      }
+    for (Receipts mine : receipts) {
+      n += mine.count;
     }
     return n;
   }
 
   /** One client subscribed to every Patient CREATE, checking order and recording receipts after {@code recording}. */
-  private static Future<Void> connect(Vertx vertx, WebSocketClient client, int port, ConcurrentLinkedQueue<Receipt> receipts,
+  private static Future<Void> connect(Vertx vertx, WebSocketClient client, int port, Receipts receipts,
                                       AtomicLong recording, AtomicLong outOfOrder, AtomicLong overflows,
                                       AtomicLong closed) {
     long[] last = {0};
     JsonObject subscribe = new JsonObject().put("resourceType", "Patient").put("events", new JsonArray().add("CREATE"));
-    return BridgeClients.connect(vertx, client, port, subscribe, body -> {
-      if ("OVERFLOW".equals(body.getString("event"))) {
-        overflows.incrementAndGet();
-        return;
-      }
-      long versionId = body.getLong("versionId");
+    return BridgeClients.connect(vertx, client, port, subscribe, versionId -> {
       if (versionId <= last[0]) {
         outOfOrder.incrementAndGet();
       }
       last[0] = versionId;
       if (versionId > recording.get()) {
-        receipts.add(new Receipt(versionId, System.nanoTime()));
+        receipts.add(versionId, System.nanoTime());
+      }
+    }, body -> {
+      if ("OVERFLOW".equals(body.getString("event"))) {
+        overflows.incrementAndGet();
       }
     }, closed::incrementAndGet);
   }

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * every client connected and subscribed, less the same before any connected, divided by the clients.
  *
  * <pre>java -cp target/herald-bench.jar io.herald.bench.LiveScaleBenchmark [--clients 10000] [--rate 500]
- *     [--seconds 30] [--warmup 10]</pre>
+ *     [--seconds 30] [--warmup 30]</pre>
  */
 public final class LiveScaleBenchmark {
 
@@ -39,7 +39,7 @@ public final class LiveScaleBenchmark {
   public static void main(String[] args) throws Exception {
     io.herald.Main.configureLogging();
     Map<String, String> o = Args.parse(args, Args.defaults("clients", "10000", "rate", "500", "seconds", "30",
-        "warmup", "10", "herald-jar", "", "herald-jvm", ""));
+        "warmup", "30", "herald-jar", "", "herald-jvm", ""));
     int clients = Integer.parseInt(o.get("clients"));
     int rate = Integer.parseInt(o.get("rate"));
     int seconds = Integer.parseInt(o.get("seconds"));
