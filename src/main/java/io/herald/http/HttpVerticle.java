@@ -97,7 +97,15 @@ public final class HttpVerticle extends VerticleBase {
     router.delete("/fhir/:type/:id").handler(resources::delete);
     only(router, "/fhir/:type/:id", "GET, HEAD, PUT, DELETE");
     // The console page and what it loads (the JavaScript client and its two libraries), from the jar.
-    get(router, "/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(60));
+    // Any other method on them goes on to 404, as on any path Herald does not serve (not a 405: the page is not a resource).
+    StaticHandler page = StaticHandler.create("webroot").setMaxAgeSeconds(60);
+    router.route("/*").handler(ctx -> {
+      if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+        page.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, ctx -> Errors.routerFailure(ctx, config.bodyLimitBytes()));
     }
