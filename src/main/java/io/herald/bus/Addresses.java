@@ -28,7 +28,7 @@ public final class Addresses {
 
   /**
    * http → deliver (node-local). Body {ids?: [id], statuses?: [code], limit}. Reply {statuses: [{id, deleted, status,
-   * channel, events, acknowledged, error?}]} ({@code io.herald.subscription.Statuses.Status}): where those
+   * events, error?}]} ({@code io.herald.subscription.Statuses.Status}): where those
    * subscriptions stand, in id order; without ids, every one not deleted.
    */
   public static final String SUBSCRIPTION_STATUS = "herald.subscription.status";

@@ -10,23 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where subscriptions stand, for {@code $status} and the console: status, channel type, how many notifications were
- * numbered since the subscription started, how many were acknowledged, and why delivery gave up (if it did).
+ * Where subscriptions stand, for {@code $status}: status, how many notifications were numbered since the subscription
+ * started, and why delivery gave up (if it did).
  */
 public final class Statuses {
 
   /** One subscription's standing; {@code error} null unless delivery gave up. */
-  public record Status(String id, boolean deleted, String status, String channel, long events, long acknowledged,
-                       String error) {
+  public record Status(String id, boolean deleted, String status, long events, String error) {
 
     public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("deleted", deleted).put("status", status).put("channel", channel)
-          .put("events", events).put("acknowledged", acknowledged).put("error", error);
+      return new JsonObject().put("id", id).put("deleted", deleted).put("status", status).put("events", events)
+          .put("error", error);
     }
 
     public static Status fromJson(JsonObject json) {
       return new Status(json.getString("id"), json.getBoolean("deleted"), json.getString("status"),
-          json.getString("channel"), json.getLong("events"), json.getLong("acknowledged"), json.getString("error"));
+          json.getLong("events"), json.getString("error"));
     }
   }
 
@@ -48,7 +47,7 @@ public final class Statuses {
     return pool.preparedQuery(SubscriptionSql.STATUSES).execute(args).map(rows -> {
       List<Status> found = new ArrayList<>(rows.size());
       rows.forEach(row -> found.add(new Status(row.getString("id"), row.getBoolean("deleted"), row.getString("status"),
-          row.getString("channel"), row.getLong("events"), row.getLong("acknowledged"), row.getString("error"))));
+          row.getLong("events"), row.getString("error"))));
       return found;
     });
   }

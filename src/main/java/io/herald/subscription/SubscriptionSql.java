@@ -53,11 +53,8 @@ final class SubscriptionSql {
    * of $2 (any when null), in id order, at most $3.
    */
   static final String STATUSES =
-      "SELECT r.id, r.deleted, r.content ->> 'status' AS status, " + ChannelTypes.sqlCode("r.content") + " AS channel,"
-          + " r.content ->> 'error' AS error, coalesce(s.last_event, 0) AS events,"
-          + " greatest(coalesce(d.acked_event, 0), coalesce(p.event_number, 0)) AS acknowledged"
-          + " FROM resource r LEFT JOIN subscription_state s ON s.id = r.id LEFT JOIN delivery_state d ON d.id = r.id"
-          + " LEFT JOIN notification_pruned p ON p.id = r.id"
+      "SELECT r.id, r.deleted, r.content ->> 'status' AS status, r.content ->> 'error' AS error,"
+          + " coalesce(s.last_event, 0) AS events FROM resource r LEFT JOIN subscription_state s ON s.id = r.id"
           + " WHERE r.type = 'Subscription' AND ($1::text[] IS NULL AND NOT r.deleted OR r.id = ANY($1::text[]))"
           + " AND ($2::text[] IS NULL OR r.content ->> 'status' = ANY($2::text[])) ORDER BY r.id LIMIT $3";
 

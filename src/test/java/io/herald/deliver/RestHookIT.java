@@ -2,6 +2,7 @@ package io.herald.deliver;
 
 import io.herald.subscription.ChannelTypes;
 import io.herald.testing.BundleLinks;
+import io.herald.testing.Await;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Receiver;
 import io.herald.testing.Receiver.Received;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,7 +65,7 @@ class RestHookIT {
     JsonObject patient = node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Wire\"}]}").json();
     String id = patient.getString("id");
     node.delete("/Patient/" + id);
-    await(() -> receiver.acknowledged("/plain").size() == 2 && receiver.acknowledged("/full").size() == 2);
+    Await.until(() -> receiver.acknowledged("/plain").size() == 2 && receiver.acknowledged("/full").size() == 2);
 
     Received plain = receiver.acknowledged("/plain").get(0);
     assertEquals("POST", plain.method());
@@ -104,10 +104,10 @@ class RestHookIT {
     }
     subscribe("hook", "Patient?family=Both", "/hook", null);
     node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Both\"}]}");
-    await(() -> receiver.acknowledged("/hook").size() == 1);
+    Await.until(() -> receiver.acknowledged("/hook").size() == 1);
     Thread.sleep(1500);   // the delivery scan (every second) has looked at every subscription since
     node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Both\"}]}");
-    await(() -> receiver.acknowledged("/hook").size() == 2);   // a later marker: what was to come has come
+    Await.until(() -> receiver.acknowledged("/hook").size() == 2);   // a later marker: what was to come has come
     assertEquals(List.of(), receiver.received().stream().filter(r -> !r.path().startsWith("/hook")).toList());
     for (String id : List.of("aidbox-form", "extension-form")) {
       Reply polled = node.get("/Subscription/" + id + "/$poll?from=0&timeout=0");
@@ -122,7 +122,7 @@ class RestHookIT {
     for (int i = 0; i < 10; i++) {
       node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
     }
-    await(() -> receiver.acknowledged("/flaky").size() == 10);
+    Await.until(() -> receiver.acknowledged("/flaky").size() == 10);
     assertEquals(LongRange.of(1, 10), receiver.acknowledged("/flaky").stream().map(Received::eventNumber).toList());
     assertTrue(receiver.received().size() >= 13, "the failed attempts were retried");
   }
@@ -134,20 +134,20 @@ class RestHookIT {
     for (int i = 0; i < 3; i++) {
       node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
     }
-    await(() -> "error".equals(node.get("/Subscription/dead").json().getString("status")));
+    Await.until(() -> "error".equals(node.get("/Subscription/dead").json().getString("status")));
     JsonObject errored = node.get("/Subscription/dead").json();
     assertTrue(errored.getString("error").contains("failed 4 times"), errored::encode);
     long triedBefore = receiver.received().stream().filter(r -> r.path().equals("/dead")).count();
     subscribe("dead-watch", "Observation?status=final", "/watch-dead", null);
     node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");   // keeps accumulating
-    await(() -> receiver.received().stream().anyMatch(r -> r.path().equals("/watch-dead")));   // a later marker
+    Await.until(() -> receiver.received().stream().anyMatch(r -> r.path().equals("/watch-dead")));   // a later marker
     assertEquals(triedBefore, receiver.received().stream().filter(r -> r.path().equals("/dead")).count(),
         "nothing is sent to a subscription in error, not even the change matched after it");
 
     receiver.mode(Receiver.Mode.OK);
     Reply resumed = node.put("/Subscription/dead", errored.copy().put("status", "active").encode());
     assertEquals(200, resumed.status, resumed::toString);
-    await(() -> receiver.acknowledged("/dead").size() == 4);
+    Await.until(() -> receiver.acknowledged("/dead").size() == 4);
     assertEquals(LongRange.of(1, 4), receiver.acknowledged("/dead").stream().map(Received::eventNumber).toList());
   }
 
@@ -158,23 +158,23 @@ class RestHookIT {
     Thread writer = new Thread(() -> IntStream.range(0, 600)
         .forEach(i -> node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}")));
     writer.start();
-    await(() -> receiver.acknowledged("/a").size() >= 50);
+    Await.until(() -> receiver.acknowledged("/a").size() >= 50);
     subscription.getJsonObject("channel").put("endpoint", receiver.url("/b"));
     subscription = node.put("/Subscription/moving", subscription.encode()).json();
     long moved = Long.parseLong(subscription.getJsonObject("meta").getString("versionId"));
-    await(() -> receiver.acknowledged("/b").size() >= 20);
+    Await.until(() -> receiver.acknowledged("/b").size() >= 20);
     subscription = node.put("/Subscription/moving", subscription.put("status", "off").encode()).json();
     Thread.sleep(100);
     node.put("/Subscription/moving", subscription.put("status", "active").encode());
     assertTrue(writer.isAlive(), "the subscription changed while notifications were streaming");
     writer.join();
 
-    await(() -> node.sql().query("SELECT (SELECT version_id FROM match_cursor) >= (SELECT max(version_id) FROM change)")
+    Await.until(() -> node.sql().query("SELECT (SELECT version_id FROM match_cursor) >= (SELECT max(version_id) FROM change)")
         .execute().await().iterator().next().getBoolean(0));   // the matcher has seen every change
     long last = node.sql().query("SELECT last_event FROM subscription_state WHERE id = 'moving'").execute().await()
         .iterator().next().getLong(0);
     node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");   // a marker: event last + 1
-    await(() -> receiver.received().stream().anyMatch(r -> r.answered() == 200 && r.eventNumber() == last + 1));
+    Await.until(() -> receiver.received().stream().anyMatch(r -> r.answered() == 200 && r.eventNumber() == last + 1));
     List<Received> arrived = receiver.received().stream().filter(r -> r.answered() == 200).toList();   // all before it came first
     assertEquals(last + 1, arrived.size(), "as many as were matched, and the marker");
     for (int i = 0; i < arrived.size(); i++) {
@@ -195,11 +195,11 @@ class RestHookIT {
     for (int i = 0; i < 3; i++) {
       node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
     }
-    await(() -> !receiver.received().isEmpty());
+    Await.until(() -> !receiver.received().isEmpty());
     Reply deleted = node.delete("/Subscription/gone");
     assertEquals(200, deleted.status);
     long deletedAt = Long.parseLong(deleted.header("ETag").replaceAll("\\D", ""));
-    await(() -> node.sql().query("SELECT version_id FROM match_cursor").execute().await().iterator().next()
+    Await.until(() -> node.sql().query("SELECT version_id FROM match_cursor").execute().await().iterator().next()
         .getLong(0) >= deletedAt);   // the deletion is announced to the deliverer (a retry may race it until then)
     // A marker answered only after longer than the longest retry delay (200 ms): any retry of the deleted subscription
     // pending now would have been received, and acknowledged, before it.
@@ -207,7 +207,7 @@ class RestHookIT {
     receiver.mode(Receiver.Mode.OK);
     subscribe("after-gone", "Observation?status=final", "/after-gone", null);
     node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
-    await(() -> receiver.acknowledged("/after-gone").size() == 1);
+    Await.until(() -> receiver.acknowledged("/after-gone").size() == 1);
     receiver.delay(0);
     assertEquals(0, receiver.acknowledged("/gone").size());
   }
@@ -216,14 +216,14 @@ class RestHookIT {
   void aSubscriptionTurnedOffDuringItsLastAttemptStaysOff() throws Exception {
     subscribe("late", "Observation?status=final", "/hang-late", null);
     node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
-    await(() -> receiver.received().stream().filter(r -> r.path().equals("/hang-late")).count() == 4);   // the last one allowed
+    Await.until(() -> receiver.received().stream().filter(r -> r.path().equals("/hang-late")).count() == 4);   // the last one allowed
     JsonObject subscription = node.get("/Subscription/late").json();
     assertEquals(200, node.put("/Subscription/late", subscription.put("status", "off").encode()).status);
     // A marker: a later subscription's first attempt hangs too, and it is tried again only once that attempt timed
     // out (1 s), by which time the earlier attempt has timed out as well.
     subscribe("late-marker", "Observation?status=final", "/hang-late-marker", null);
     node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
-    await(() -> receiver.received().stream().filter(r -> r.path().equals("/hang-late-marker")).count() == 2);
+    Await.until(() -> receiver.received().stream().filter(r -> r.path().equals("/hang-late-marker")).count() == 2);
     JsonObject after = node.get("/Subscription/late").json();
     assertEquals("off", after.getString("status"), "the client's change wins over the failure of an attempt made before it");
     assertNull(after.getString("error"));
@@ -237,7 +237,7 @@ class RestHookIT {
       node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Both\"}]}");
     }
     long start = System.nanoTime();
-    await(() -> receiver.acknowledged("/healthy").size() == 3);
+    Await.until(() -> receiver.acknowledged("/healthy").size() == 3);
     assertTrue((System.nanoTime() - start) / 1_000_000 < 900, "delivered while the other hangs past its 1 s timeout");
     assertTrue(receiver.received().stream().anyMatch(r -> r.path().startsWith("/hang")));
   }
@@ -253,7 +253,7 @@ class RestHookIT {
     assertTrue(beforeRestart > 0 && beforeRestart < 1000, "stopped mid-stream: " + beforeRestart + " of 1000 delivered");
     node = HeraldNode.start(db, FAST);
     IntStream.range(0, 1000).parallel().forEach(i -> node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}"));
-    await(() -> new HashSet<>(receiver.acknowledged("/stream").stream().map(Received::eventNumber).toList()).size() == 2000);
+    Await.until(() -> new HashSet<>(receiver.acknowledged("/stream").stream().map(Received::eventNumber).toList()).size() == 2000);
 
     List<Long> events = receiver.acknowledged("/stream").stream().map(Received::eventNumber).toList();
     long highest = 0;
@@ -266,16 +266,6 @@ class RestHookIT {
     assertTrue(events.size() - distinct.size() <= 1, "only what was in flight at the stop came again: "
         + (events.size() - distinct.size()) + " repeats; " + beforeRestart + " delivered before the restart");
     assertNull(node.get("/Subscription/stream").json().getString("error"));
-  }
-
-  private static void await(Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting");
-      }
-      Thread.sleep(20);
-    }
   }
 
   private static final class LongRange {

@@ -1,5 +1,6 @@
 package io.herald.subscription;
 
+import io.herald.testing.Await;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Receiver;
 import io.herald.testing.Reply;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -40,12 +40,12 @@ class StatusIT {
     assertEquals(200, node.delete("/Subscription/gone").status);
     receiver.mode(Receiver.Mode.DROP);
     node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"amended\"}");
-    await(() -> "error".equals(node.get("/Subscription/broken").json().getString("status")));
+    Await.until(() -> "error".equals(node.get("/Subscription/broken").json().getString("status")));
     receiver.mode(Receiver.Mode.OK);
     for (int i = 0; i < 2; i++) {
       node.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
     }
-    await(() -> receiver.acknowledged("/healthy").size() == 2);
+    Await.until(() -> receiver.acknowledged("/healthy").size() == 2);
   }
 
   @AfterAll
@@ -141,15 +141,5 @@ class StatusIT {
     Reply instance = node.get("/Subscription/polled/$status?id=quiet");
     assertEquals(400, instance.status);
     assertEquals(405, node.delete("/Subscription/$status").status);
-  }
-
-  private static void await(Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting");
-      }
-      Thread.sleep(20);
-    }
   }
 }
