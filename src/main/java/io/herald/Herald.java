@@ -14,6 +14,9 @@ import io.herald.store.StoreConfig;
 import io.herald.store.StoreVerticle;
 import io.herald.subscription.MatchVerticle;
 import io.herald.subscription.Subscriptions;
+import io.herald.subscription.SubscriptionsConfig;
+import io.herald.topic.Filters;
+import io.herald.topic.TopicParser;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,11 +50,12 @@ public final class Herald {
 
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
     return deploy(vertx, store, http, RetryPolicy.from(Config.defaults().getJsonObject("deliver")),
-        LiveConfig.from(Config.defaults().getJsonObject("live")));
+        LiveConfig.from(Config.defaults().getJsonObject("live")),
+        SubscriptionsConfig.from(Config.defaults().getJsonObject("subscriptions"), http.port()));
   }
 
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http, RetryPolicy deliver,
-                                      LiveConfig live) {
+                                      LiveConfig live, SubscriptionsConfig topics) {
     AtomicReference<String> storeId = new AtomicReference<>();
     AtomicReference<String> matchId = new AtomicReference<>();
     AtomicReference<String> deliverId = new AtomicReference<>();
@@ -59,15 +63,18 @@ public final class Herald {
     AtomicReference<String> liveId = new AtomicReference<>();
     return vertx.executeBlocking(() -> Registries.load(store.searchParameters()))
         .compose(registry -> {
-          Subscriptions subscriptions = new Subscriptions(new CriteriaParser(registry.registry()), Channels.rules());
+          CriteriaParser parser = new CriteriaParser(registry.registry());
+          Subscriptions subscriptions = new Subscriptions(parser, Channels.rules(), topics.r4b());
+          TopicParser topicParser = new TopicParser(parser, registry.registry());
+          Filters filters = new Filters(parser, registry.registry());
           return vertx.deployVerticle(new StoreVerticle(store, registry))
               .compose(id -> {
                 storeId.set(id);
-                return vertx.deployVerticle(new MatchVerticle(store.pgUri(), subscriptions));
+                return vertx.deployVerticle(new MatchVerticle(store.pgUri(), subscriptions, topicParser, filters));
               })
               .compose(id -> {
                 matchId.set(id);
-                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver));
+                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver, topics));
               })
               .compose(id -> {
                 deliverId.set(id);
@@ -80,7 +87,8 @@ public final class Herald {
               })
               .compose(id -> {
                 liveId.set(id);
-                return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions),
+                return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions,
+                        topicParser, filters, topics),
                     new DeploymentOptions().setInstances(http.instances()));
               });
         })

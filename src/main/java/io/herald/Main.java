@@ -3,6 +3,7 @@ package io.herald;
 import com.hazelcast.config.FileSystemXmlConfig;
 import io.herald.deliver.RetryPolicy;
 import io.herald.deliver.live.LiveConfig;
+import io.herald.subscription.SubscriptionsConfig;
 import io.herald.http.HttpConfig;
 import io.herald.database.EmbeddedPostgres;
 import io.herald.store.StoreConfig;
@@ -68,7 +69,8 @@ public final class Main {
     Herald herald;
     try {
       herald = Herald.deploy(vertx, storeConfig, http, RetryPolicy.from(config.getJsonObject("deliver")),
-        LiveConfig.from(config.getJsonObject("live"))).await();
+        LiveConfig.from(config.getJsonObject("live")),
+        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port())).await();
     } catch (RuntimeException e) {
       LOG.severe("Herald failed to start: " + e);
       vertx.close().await();

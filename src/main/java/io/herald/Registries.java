@@ -15,8 +15,9 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Loads the search-parameter registry: the FHIR R4 definitions in the jar, then
- * {@code conf/search-parameters.json} (the file in the working directory, else the jar's copy).
+ * Loads the search-parameter registry: the FHIR R4 definitions in the jar, those of {@code SubscriptionTopic} (R4B, as
+ * the Subscriptions Backport IG uses it), then {@code conf/search-parameters.json} (the file in the working directory,
+ * else the jar's copy).
  */
 public final class Registries {
 
@@ -28,14 +29,16 @@ public final class Registries {
 
   public static Loaded load(Path confFile) {
     String r4 = resource("/fhir/search-parameters-r4.json");
+    String topics = resource("/fhir/search-parameters-topics.json");
     String custom = Files.isRegularFile(confFile) ? read(confFile) : resource("/conf/search-parameters.json");
     Registry registry;
     try {
-      registry = Registry.of(plain(r4, "fhir/search-parameters-r4.json"), plain(custom, confFile.toString()));
+      registry = Registry.of(plain(r4, "fhir/search-parameters-r4.json"),
+          plain(topics, "fhir/search-parameters-topics.json"), plain(custom, confFile.toString()));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Search parameters: " + e.getMessage(), e);
     }
-    return new Loaded(registry, sha256(r4 + "\n" + custom));
+    return new Loaded(registry, sha256(r4 + "\n" + topics + "\n" + custom));
   }
 
   private static Map<String, Object> plain(String json, String source) {

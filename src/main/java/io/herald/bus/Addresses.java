@@ -75,6 +75,21 @@ public final class Addresses {
    */
   public static final String OUT_LIVE = "herald.out.live.";
 
+  /**
+   * deliver → the nodes holding websockets bound to a subscription (publish): the prefix of each topic-based websocket
+   * subscription's address, followed by its id. Body: a notification Bundle (handshakes are sent by the binding node
+   * itself), in eventNumber order.
+   */
+  public static final String OUT_WEBSOCKET = "herald.out.websocket.";
+
+  /**
+   * http → deliver (node-local). Body {id, since, until, limit}. Reply {status: {id, deleted, status, events, error?,
+   * resource}, notifications: [{eventNumber, versionId, type, id, interaction, lastUpdated, resource}]}: subscription
+   * {@code id} as it stands, and its notifications numbered {@code since} to {@code until} (inclusive) still kept,
+   * at most {@code limit}.
+   */
+  public static final String SUBSCRIPTION_EVENTS = "herald.subscription.events";
+
   private Addresses() {
   }
 }

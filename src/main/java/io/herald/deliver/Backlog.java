@@ -3,6 +3,7 @@ package io.herald.deliver;
 import io.herald.subscription.Notification;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,12 +58,33 @@ final class Backlog {
     return queue.peek();
   }
 
-  /** The receiver acknowledged {@code n}, the next notification (unless the queue was dropped meanwhile). */
+  /** The next notifications to send together, at most {@code max}, in order (empty when none is queued). */
+  List<Notification> next(int max) {
+    List<Notification> batch = new ArrayList<>(Math.min(max, queue.size()));
+    for (Notification n : queue) {
+      if (batch.size() == max) {
+        break;
+      }
+      batch.add(n);
+    }
+    return batch;
+  }
+
+  /**
+   * The receiver acknowledged up to {@code n}: the queued notifications up to it go (unless the queue was dropped
+   * meanwhile).
+   */
   void acknowledged(Notification n) {
-    if (!queue.isEmpty() && queue.peek().eventNumber() == n.eventNumber()) {
+    while (!queue.isEmpty() && queue.peek().eventNumber() <= n.eventNumber()) {
       queue.poll();
     }
     delivered = Math.max(delivered, n.eventNumber());
+  }
+
+  /** How many events the receiver has been told of, as far as this backlog knows (0 before it knows). */
+  long told() {
+    long upTo = queue.isEmpty() ? queuedUpTo : queue.peek().eventNumber() - 1;
+    return Math.max(0, Math.max(delivered, upTo));
   }
 
   /** The last eventNumber acknowledged here, or -1. */

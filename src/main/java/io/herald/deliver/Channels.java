@@ -2,6 +2,7 @@ package io.herald.deliver;
 
 import io.herald.deliver.poll.PollChannel;
 import io.herald.deliver.resthook.RestHookChannel;
+import io.herald.deliver.websocket.WebSocketChannel;
 import io.herald.subscription.Subscriptions;
 import io.vertx.core.Vertx;
 
@@ -24,16 +25,18 @@ public final class Channels {
     Map<String, Subscriptions.ChannelRule> rules = new LinkedHashMap<>();
     rules.put(RestHookChannel.TYPE, RestHookChannel::check);
     rules.put(PollChannel.TYPE, PollChannel::check);
+    rules.put(WebSocketChannel.TYPE, WebSocketChannel::check);
     return rules;
   }
 
   /** The channel types that push: their receivers acknowledge each notification, and what is unacknowledged is kept. */
   public static Set<String> acknowledging() {
-    return Set.of(RestHookChannel.TYPE);
+    return Set.of(RestHookChannel.TYPE, WebSocketChannel.TYPE);
   }
 
   /** The channels that push, by code (those of {@link #acknowledging}). */
-  static Map<String, Channel> pushing(Vertx vertx, RetryPolicy policy) {
-    return Map.of(RestHookChannel.TYPE, RestHookChannel.create(vertx, policy.timeoutMillis()));
+  static Map<String, Channel> pushing(Vertx vertx, RetryPolicy policy, TopicNotifications topics) {
+    return Map.of(RestHookChannel.TYPE, RestHookChannel.create(vertx, policy.timeoutMillis(), topics),
+        WebSocketChannel.TYPE, new WebSocketChannel(vertx.eventBus(), topics));
   }
 }

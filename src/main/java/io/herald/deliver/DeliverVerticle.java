@@ -9,7 +9,9 @@ import io.herald.subscription.Announcement;
 import io.herald.subscription.Notification;
 import io.herald.subscription.Notifications;
 import io.herald.subscription.Statuses;
+import io.herald.subscription.Subscription;
 import io.herald.subscription.Subscriptions;
+import io.herald.subscription.SubscriptionsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -37,10 +39,12 @@ public final class DeliverVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(DeliverVerticle.class.getName());
   private static final long SCAN_MS = 1000;
   private static final long ACK_FLUSH_MS = 20;
+  private static final long WATCH_MS = 5000;
 
   private final String pgUri;
   private final Subscriptions subscriptions;
   private final RetryPolicy policy;
+  private final SubscriptionsConfig topics;
   private final Map<String, SubscriptionWorker> workers = new HashMap<>();
   private final TreeMap<String, Long> pendingAcks = new TreeMap<>();   // in id order: rows are locked in one order
   private Pool pool;
@@ -50,10 +54,11 @@ public final class DeliverVerticle extends VerticleBase {
   private boolean stopping;
   private boolean flushing;
 
-  public DeliverVerticle(String pgUri, Subscriptions subscriptions, RetryPolicy policy) {
+  public DeliverVerticle(String pgUri, Subscriptions subscriptions, RetryPolicy policy, SubscriptionsConfig topics) {
     this.pgUri = pgUri;
     this.subscriptions = subscriptions;
     this.policy = policy;
+    this.topics = topics;
   }
 
   @Override
@@ -61,16 +66,32 @@ public final class DeliverVerticle extends VerticleBase {
     PgConnectOptions options = Database.connectOptions(pgUri);
     pool = Database.pool(vertx, options, 4);
     notifications = new Notifications(pool);
-    channels = Channels.pushing(vertx, policy);
+    channels = Channels.pushing(vertx, policy, new TopicNotifications(topics.baseUrl()));
     PollChannel poll = new PollChannel(notifications);
     MessageConsumer<JsonObject> polls = vertx.eventBus().localConsumer(Addresses.DELIVER_POLL, poll::answer);
-    Statuses statuses = new Statuses(pool);
+    Statuses statuses = new Statuses(pool, subscriptions);
     MessageConsumer<JsonObject> status = vertx.eventBus().localConsumer(Addresses.SUBSCRIPTION_STATUS, m -> {
       JsonObject body = m.body();
       statuses.of(strings(body.getJsonArray("ids")), strings(body.getJsonArray("statuses")), body.getInteger("limit"))
           .onSuccess(found -> m.reply(Statuses.toJson(found)))
           .onFailure(e -> m.fail(Failures.UNAVAILABLE, "Cannot read subscriptions' status: " + e.getMessage()));
     });
+    MessageConsumer<JsonObject> events = vertx.eventBus().localConsumer(Addresses.SUBSCRIPTION_EVENTS, m -> {
+      JsonObject body = m.body();
+      String id = body.getString("id");
+      long until = body.getLong("until");
+      statuses.of(List.of(id), null, 1).compose(found -> found.isEmpty() ? Future.succeededFuture(new JsonObject())
+              : notifications.after(id, body.getLong("since") - 1, body.getInteger("limit")).map(read -> {
+                JsonArray told = new JsonArray();
+                read.stream().filter(n -> n.change() != null && n.eventNumber() <= until)
+                    .forEach(n -> told.add(PollChannel.entry(n)));
+                return new JsonObject().put("status", found.get(0).toJson()).put("notifications", told);
+              }))
+          .onSuccess(m::reply)
+          .onFailure(e -> m.fail(Failures.UNAVAILABLE, "Cannot read the subscription's events: " + e.getMessage()));
+    });
+    vertx.setPeriodic(SCAN_MS, id -> tick());
+    vertx.setPeriodic(WATCH_MS, id -> watch());
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
         m -> announced(m.body()));
     vertx.setPeriodic(SCAN_MS, id -> scan());
@@ -78,9 +99,11 @@ public final class DeliverVerticle extends VerticleBase {
     ownership = new Ownership(vertx, options, Ownership.Role.DELIVERY, () -> {
       workers.clear();
       scan();
+      watch();
       return Future.succeededFuture();
     }, () -> { });
-    return Future.join(polls.completion(), status.completion(), notified.completion(), ownership.start());
+    return Future.join(List.of(polls.completion(), status.completion(), events.completion(), notified.completion(),
+        ownership.start()));
   }
 
   @Override
@@ -107,6 +130,26 @@ public final class DeliverVerticle extends VerticleBase {
         .onFailure(e -> LOG.log(Level.FINE, "Delivery scan failed", e));
   }
 
+  /** Topic-based subscriptions waiting for a handshake or with a heartbeat: each has a worker, which looks. */
+  private void watch() {
+    if (!ownership.held() || stopping) {
+      return;
+    }
+    notifications.watched()
+        .onSuccess(ids -> ids.forEach(id -> {
+          if (ownership.owns(id)) {
+            workers.computeIfAbsent(id, this::worker).watch();
+          }
+        }))
+        .onFailure(e -> LOG.log(Level.FINE, "Delivery watch failed", e));
+  }
+
+  /** Heartbeats: each worker sends its own when due. */
+  private void tick() {
+    long now = System.currentTimeMillis();
+    workers.values().forEach(worker -> worker.tick(now));
+  }
+
   /** The matcher's announcement: workers deliver straight from it when caught up, else read the database. */
   private void announced(JsonObject batch) {
     if (!ownership.held() || stopping) {
@@ -115,6 +158,9 @@ public final class DeliverVerticle extends VerticleBase {
     Announcement announcement = Announcement.fromJson(batch);
     for (Announcement.SubscriptionChange changed : announcement.changedSubscriptions()) {
       SubscriptionWorker worker = workers.get(changed.id());
+      if (worker == null && watched(changed) && ownership.owns(changed.id())) {
+        worker = workers.computeIfAbsent(changed.id(), this::worker);
+      }
       if (worker != null) {
         worker.changed(changed.versionId(), changed.resource());
       }
@@ -124,6 +170,13 @@ public final class DeliverVerticle extends VerticleBase {
         workers.computeIfAbsent(n.subscription(), this::worker).offer(n);
       }
     }
+  }
+
+  /** Whether a subscription's new version wants a worker without notifications: a handshake, or heartbeats. */
+  private boolean watched(Announcement.SubscriptionChange changed) {
+    Subscription s = changed.resource() == null ? null
+        : subscriptions.at(changed.id(), changed.versionId(), changed.resource());
+    return s != null && s.topic() != null && (s.status().equals("requested") || s.topic().heartbeatSeconds() > 0);
   }
 
   private Future<Void> flushAcks() {

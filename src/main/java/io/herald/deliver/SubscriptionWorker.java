@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -20,6 +21,10 @@ import java.util.logging.Logger;
  * subscription comes with its announcement; the worker reads it from the database when it does not know where it
  * stands. Before every send it checks that it is still its subscription's worker on the owning node, and a failed
  * attempt counts against the version it was made with only ({@link Attempts}).
+ *
+ * <p>A topic-based subscription gets up to its maxCount events in one push, a handshake while it is
+ * {@code requested} (before anything else; a 2xx sets it {@code active}, {@value #HANDSHAKE_ATTEMPTS} failures set it
+ * {@code error}), and a heartbeat when it has a heartbeat period and nothing was pushed for that long ({@link #tick}).
  */
 final class SubscriptionWorker {
 
@@ -41,6 +46,9 @@ final class SubscriptionWorker {
   private static final Logger LOG = Logger.getLogger(SubscriptionWorker.class.getName());
   private static final int FETCH = 100;
   private static final long FETCH_RETRY_MS = 200;
+  /** Events per push for a topic-based subscription without a maxCount. */
+  private static final int DEFAULT_MAX_COUNT = 100;
+  static final int HANDSHAKE_ATTEMPTS = 5;
 
   private final String id;
   private final Vertx vertx;
@@ -57,6 +65,8 @@ final class SubscriptionWorker {
   private boolean idle;                    // at the version last read it is not to be delivered to: wait for a change
   private boolean busy;
   private long retryTimer = -1;
+  private long handshakenAtVersion = -1;   // the handshake of this version is done (or given up): wait for the next
+  private long lastPushMillis = System.currentTimeMillis();
 
   SubscriptionWorker(String id, Vertx vertx, Notifications notifications, Subscriptions subscriptions,
                      Map<String, Channel> channels, RetryPolicy policy, Deliverer deliverer) {
@@ -140,11 +150,44 @@ final class SubscriptionWorker {
     }
     Subscription taken = subscriptions.at(id, version, content);
     channel = taken == null ? null : channels.get(taken.channel().type());
-    if (taken != null && taken.delivering() && channel != null) {
+    if (taken != null && channel != null && (taken.delivering() || handshakes(taken) && version != handshakenAtVersion)) {
       subscription = taken;
     }
     idle = subscription == null;
     return subscription != null;
+  }
+
+  /** Whether it is a topic-based rest-hook subscription waiting for its handshake. */
+  private static boolean handshakes(Subscription s) {
+    return s.topic() != null && s.status().equals("requested") && s.channel().type().equals("rest-hook");
+  }
+
+  /**
+   * A topic-based subscription's heartbeat: once nothing was pushed for its period, while it is active and nothing
+   * else is under way. A failed heartbeat is not retried (the next one comes a period later).
+   */
+  void tick(long nowMillis) {
+    Subscription s = subscription;
+    if (s == null || s.topic() == null || s.topic().heartbeatSeconds() == 0 || !s.delivering() || busy
+        || retryTimer != -1 || nowMillis - lastPushMillis < s.topic().heartbeatSeconds() * 1000L
+        || !deliverer.current(this)) {
+      return;
+    }
+    busy = true;
+    lastPushMillis = nowMillis;
+    channel.send(s, new Channel.Push(Channel.Push.Type.HEARTBEAT, List.of(), backlog.told())).onComplete(done -> {
+      busy = false;
+      kick();
+    });
+  }
+
+  /** A scan found it waiting for a handshake or a heartbeat: unless the worker knows where it stands, it looks. */
+  void watch() {
+    if (!backlog.positioned() && !busy && retryTimer == -1) {
+      idle = false;
+      backlog.stale();
+      kick();
+    }
   }
 
   private void next() {
@@ -152,8 +195,12 @@ final class SubscriptionWorker {
       busy = false;
       return;
     }
+    if (subscription != null && handshakes(subscription)) {
+      handshake();   // before anything else is sent
+      return;
+    }
     if (subscription != null && backlog.next() != null) {
-      send(backlog.next());   // what is queued goes first; the database is asked when it runs dry
+      send();   // what is queued goes first; the database is asked when it runs dry
       return;
     }
     if (subscription != null && !backlog.isStale()) {
@@ -166,13 +213,15 @@ final class SubscriptionWorker {
         backlog.unread();
         backlog.stale();
         retryLater(FETCH_RETRY_MS);
+      } else if (subscription != null && handshakes(subscription)) {
+        handshake();
       } else if (backlog.next() == null) {
         busy = false;
         if (backlog.isStale()) {
           kick();
         }
       } else {
-        send(backlog.next());
+        send();
       }
     });
   }
@@ -197,16 +246,65 @@ final class SubscriptionWorker {
     });
   }
 
-  private void send(Notification n) {
+  /**
+   * Sends the handshake of the version taken; a 2xx sets the subscription active, and {@value #HANDSHAKE_ATTEMPTS}
+   * failures set it in error. Either way the worker waits for the version that says so.
+   */
+  private void handshake() {
+    Subscription requested = subscription;
+    long sentWith = version;
+    channel.send(requested, new Channel.Push(Channel.Push.Type.HANDSHAKE, List.of(), backlog.told())).onComplete(result -> {
+      if (version != sentWith || subscription == null) {
+        next();   // changed during the attempt: its new version is looked at afresh
+        return;
+      }
+      long delay = result.succeeded() ? -1 : attempts.failed(System.currentTimeMillis(), Math::random);
+      if (result.failed() && delay >= 0 && attempts.failures() < HANDSHAKE_ATTEMPTS) {
+        retryLater(delay);
+        return;
+      }
+      lastPushMillis = System.currentTimeMillis();
+      attempts.reset();
+      handshakenAtVersion = sentWith;
+      subscription = null;
+      idle = true;
+      busy = false;
+      backlog.unread();   // read again once it is active
+      String failure = result.succeeded() ? null : result.cause().getMessage();
+      if (failure != null) {
+        LOG.warning("Subscription/" + id + ": the handshake failed " + HANDSHAKE_ATTEMPTS + " times (" + failure
+            + "); status set to error");
+      }
+      vertx.eventBus().request(Addresses.STORE_UPDATE, new JsonObject().put("type", "Subscription").put("id", id)
+              .put("resource", Lifecycle.handshaken(requested, failure)).put("ifMatch", requested.versionId()))
+          .onFailure(e -> {
+            LOG.warning("Subscription/" + id + " could not be set " + (failure == null ? "active" : "error")
+                + " after its handshake (changed meanwhile?): " + e.getMessage());
+            handshakenAtVersion = -1;   // as stored, it still waits for its handshake: tried again
+            if (version == sentWith) {
+              idle = false;
+              backlog.stale();
+              kick();
+            }
+          });
+    });
+  }
+
+  private void send() {
     if (subscription == null || !deliverer.current(this)) {
       next();   // the subscription changed meanwhile (off, or being read again)
       return;
     }
+    List<Notification> batch = backlog.next(subscription.topic() == null ? 1
+        : subscription.topic().maxCount() > 0 ? subscription.topic().maxCount() : DEFAULT_MAX_COUNT);
+    Notification n = batch.get(0);
+    Notification last = batch.get(batch.size() - 1);
     long sentWith = version;
-    channel.send(subscription, n).onComplete(result -> {
+    channel.send(subscription, Channel.Push.events(batch)).onComplete(result -> {
       if (result.succeeded()) {
-        backlog.acknowledged(n);
-        deliverer.acknowledged(id, n.eventNumber());
+        lastPushMillis = System.currentTimeMillis();
+        backlog.acknowledged(last);
+        deliverer.acknowledged(id, last.eventNumber());
         attempts.succeeded();
         next();
         return;

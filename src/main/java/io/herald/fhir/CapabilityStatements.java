@@ -51,6 +51,19 @@ public final class CapabilityStatements {
           .put("conditionalUpdate", false)
           .put("conditionalDelete", "not-supported")
           .put("searchParam", searchParams(registry, type, Function.identity())));
+      if (type.equals("Subscription")) {
+        JsonObject subscription = resources.getJsonObject(resources.size() - 1);
+        subscription.put("supportedProfile", new JsonArray().add(Backport.SUBSCRIPTION));
+        JsonArray operations = new JsonArray();
+        for (String[] op : new String[][] {{"status", "backport-subscription-status"}, {"events", "backport-subscription-events"},
+            {"get-ws-binding-token", "backport-subscription-get-ws-binding-token"}, {"poll", null}}) {
+          JsonObject operation = new JsonObject().put("name", op[0]);
+          operation.put("definition", op[1] == null ? "http://herald.io/fhir/OperationDefinition/subscription-poll"
+              : "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/" + op[1]);
+          operations.add(operation);
+        }
+        subscription.put("operation", operations);
+      }
     }
     // Custom types are not R4 ResourceTypes (the binding of rest.resource.type is required): each is an extension.
     JsonArray customTypes = new JsonArray();
@@ -77,6 +90,7 @@ public final class CapabilityStatements {
         .put("status", "active")
         .put("date", publishedAt)
         .put("kind", "instance")
+        .put("instantiates", new JsonArray().add(Backport.SERVER_R4))
         .put("software", new JsonObject().put("name", "Herald").put("version", version))
         .put("implementation", new JsonObject().put("description",
             "Herald: FHIR resource store with change subscriptions. Any resource type matching "

@@ -5,8 +5,12 @@ import io.herald.Herald;
 import io.herald.bus.Addresses;
 import io.herald.criteria.Registry;
 import io.herald.deliver.poll.PollWaiters;
+import io.herald.deliver.TopicNotifications;
 import io.herald.subscription.Subscriptions;
+import io.herald.subscription.SubscriptionsConfig;
 import io.herald.fhir.CapabilityStatements;
+import io.herald.topic.Filters;
+import io.herald.topic.TopicParser;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -33,29 +37,39 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpConfig config;
   private final Registry registry;
   private final Subscriptions subscriptions;
+  private final TopicParser topics;
+  private final Filters filters;
+  private final SubscriptionsConfig topicConfig;
   private HttpServer server;
   private PollWaiters waiters;
   private EventBusBridge bridge;
 
-  public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions) {
+  public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions, TopicParser topics,
+                      Filters filters, SubscriptionsConfig topicConfig) {
     this.config = config;
     this.registry = registry;
     this.subscriptions = subscriptions;
+    this.topics = topics;
+    this.filters = filters;
+    this.topicConfig = topicConfig;
   }
 
   @Override
   public Future<?> start() {
     StoreClient store = new StoreClient(vertx.eventBus());
-    ResourceHandler resources = new ResourceHandler(store, subscriptions);
+    ResourceHandler resources = new ResourceHandler(store, subscriptions, topics, filters);
     HistoryHandler history = new HistoryHandler(store);
     SearchHandler search = new SearchHandler(store);
     waiters = new PollWaiters(vertx, read -> store.request(Addresses.DELIVER_POLL, read));
     PollHandler poll = new PollHandler(waiters, config.maxPollSeconds(), 1000);
     StatusHandler statuses = new StatusHandler(store);
+    EventsHandler events = new EventsHandler(store);
+    WebSocketBindings websockets = new WebSocketBindings(vertx, store, subscriptions,
+        new TopicNotifications(topicConfig.baseUrl()), topicConfig.bindingTokenSeconds());
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NUMBERED,
         message -> message.body().getJsonArray("subscriptions").forEach(id -> waiters.notified((String) id)));
-    JsonObject capabilities = CapabilityStatements.of(Herald.VERSION,
-        OffsetDateTime.now(ZoneOffset.UTC).toString(), registry);
+    MetadataHandler metadata = new MetadataHandler(store, CapabilityStatements.of(Herald.VERSION,
+        OffsetDateTime.now(ZoneOffset.UTC).toString(), registry));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
     HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerTimeoutSeconds() * 1000L,
         config.keepAliveSeconds() * 1000L);
@@ -64,7 +78,7 @@ public final class HttpVerticle extends VerticleBase {
     bridge = new EventBusBridge(vertx, config.socketQueueBytes());
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
-    get(router, "/fhir/metadata").handler(ctx -> Responses.json(ctx, 200, capabilities));
+    get(router, "/fhir/metadata").handler(metadata::capabilities);
     only(router, "/fhir/metadata", "GET, HEAD");
     get(router, "/fhir/_history").handler(history::system);
     only(router, "/fhir/_history", "GET, HEAD");
@@ -87,6 +101,10 @@ public final class HttpVerticle extends VerticleBase {
         poll.poll(ctx);
       } else if (subscription && ctx.pathParam("operation").equals("$status")) {
         statuses.instance(ctx);
+      } else if (subscription && ctx.pathParam("operation").equals("$events")) {
+        events.events(ctx);
+      } else if (subscription && ctx.pathParam("operation").equals("$get-ws-binding-token")) {
+        websockets.token(ctx);
       } else {
         Errors.send(ctx, Errors.notFound("No operation " + ctx.pathParam("operation") + " on " + ctx.pathParam("type")));
       }
@@ -119,6 +137,10 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(new RequestGuard(request -> {
           if (request.path().startsWith("/eventbus/") && request.canUpgradeToWebSocket()) {
             headerTimeout.upgrading(request);
+          } else if (request.path().equals(WebSocketBindings.PATH) && request.canUpgradeToWebSocket()) {
+            headerTimeout.upgrading(request);
+            websockets.accept(request);
+            return;
           } else {
             headerTimeout.requestArrived(request);
           }

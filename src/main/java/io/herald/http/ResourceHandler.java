@@ -7,8 +7,13 @@ import io.herald.subscription.Lifecycle;
 import io.herald.subscription.Subscription;
 import io.herald.subscription.SubscriptionException;
 import io.herald.subscription.Subscriptions;
+import io.herald.topic.Filters;
+import io.herald.topic.Topic;
+import io.herald.topic.TopicException;
+import io.herald.topic.TopicParser;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,26 +22,76 @@ final class ResourceHandler {
 
   private final StoreClient store;
   private final Subscriptions subscriptions;
+  private final TopicParser topics;
+  private final Filters filters;
 
-  ResourceHandler(StoreClient store, Subscriptions subscriptions) {
+  ResourceHandler(StoreClient store, Subscriptions subscriptions, TopicParser topics, Filters filters) {
     this.store = store;
     this.subscriptions = subscriptions;
+    this.topics = topics;
+    this.filters = filters;
   }
 
   /**
    * Rules some types have beyond being a resource. A Subscription must be one Herald can run (parseable criteria, a
-   * known status and channel); it is stored as its {@link Lifecycle} says: the model to store, or null for other
-   * types.
+   * known status and channel; a topic-based one names a topic that exists and filters it allows); it is stored as its
+   * {@link Lifecycle} says: the model to store, or null for other types. A SubscriptionTopic must be one Herald can
+   * evaluate, with a url no other topic has.
    */
-  private Subscription validate(String type, JsonObject resource) {
-    if (!type.equals("Subscription")) {
-      return null;
+  private Future<Subscription> validate(String type, String id, JsonObject resource) {
+    if (type.equals("SubscriptionTopic")) {
+      Topic topic;
+      try {
+        topic = topics.parse(resource);
+      } catch (TopicException e) {
+        throw Errors.invalid("SubscriptionTopic " + e.getMessage());
+      }
+      return topicsAt(topic.url()).map(found -> {
+        for (Object other : found) {
+          String otherId = ((JsonObject) other).getString("id");
+          if (!otherId.equals(id)) {
+            throw Errors.invalid("SubscriptionTopic url " + topic.url() + " is SubscriptionTopic/" + otherId
+                + "'s already; a topic is found by its url, so each url names one topic");
+          }
+        }
+        return null;
+      });
     }
+    if (!type.equals("Subscription")) {
+      return Future.succeededFuture();
+    }
+    Subscription parsed;
     try {
-      return Lifecycle.asWritten(subscriptions.parse(resource), System.currentTimeMillis());
+      parsed = Lifecycle.asWritten(subscriptions.parse(resource), System.currentTimeMillis());
     } catch (SubscriptionException e) {
       throw Errors.invalid("Subscription " + e.getMessage());
     }
+    Subscription.TopicKind kind = parsed.topic();
+    if (kind == null) {
+      return Future.succeededFuture(parsed);
+    }
+    return topicsAt(kind.topic()).map(found -> {
+      if (found.isEmpty()) {
+        throw Errors.invalid("Subscription criteria: there is no SubscriptionTopic with url " + kind.topic());
+      }
+      try {
+        Topic topic = topics.parse(found.getJsonObject(0));
+        if (topic.status().equals("retired")) {
+          throw Errors.invalid("Subscription criteria: SubscriptionTopic " + kind.topic() + " is retired");
+        }
+        filters.criteria(topic, kind.filters());
+      } catch (TopicException e) {
+        throw Errors.invalid("Subscription " + e.getMessage());
+      }
+      return parsed;
+    });
+  }
+
+  /** The topics with canonical url {@code url} (at most one, as written by Herald). */
+  private Future<JsonArray> topicsAt(String url) {
+    return store.request(Addresses.STORE_SEARCH, new JsonObject().put("type", "SubscriptionTopic")
+        .put("params", new JsonObject().put("url", new JsonArray().add(url))))
+        .map(reply -> reply.getJsonArray("resources"));
   }
 
   /** A Subscription just written: its model is kept for this node's matcher and deliverer, parsed once. */
@@ -51,15 +106,16 @@ final class ResourceHandler {
       String type = FhirRequests.type(ctx);
       JsonObject resource = FhirRequests.resource(ctx, type);
       resource.remove("id");   // FHIR create: a client-supplied id is ignored
-      Subscription subscription = validate(type, resource);
-      JsonObject stored = subscription == null ? resource : subscription.resource();
-      return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", stored))
+      return validate(type, null, resource).compose(subscription -> {
+        JsonObject stored = subscription == null ? resource : subscription.resource();
+        return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", stored))
           .map(reply -> {
             written(subscription, reply);
             String id = reply.getJsonObject("resource").getString("id");
             Responses.resource(ctx, 201, reply, type, id, true);
             return reply;
           });
+      });
     });
   }
 
@@ -91,15 +147,17 @@ final class ResourceHandler {
       if (!bodyId.equals(id)) {
         throw Errors.invalid("The resource id '" + bodyId + "' does not match the URL, which names '" + id + "'");
       }
-      Subscription subscription = validate(type, resource);
-      JsonObject stored = subscription == null ? resource : subscription.resource();
-      JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", stored)
-          .put("ifMatch", FhirRequests.ifMatch(ctx));
-      return store.request(Addresses.STORE_UPDATE, command).map(reply -> {
-        written(subscription, reply);
-        boolean created = "create".equals(reply.getString("interaction"));
-        Responses.resource(ctx, created ? 201 : 200, reply, type, id, created);
-        return reply;
+      Long ifMatch = FhirRequests.ifMatch(ctx);
+      return validate(type, id, resource).compose(subscription -> {
+        JsonObject stored = subscription == null ? resource : subscription.resource();
+        JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", stored)
+            .put("ifMatch", ifMatch);
+        return store.request(Addresses.STORE_UPDATE, command).map(reply -> {
+          written(subscription, reply);
+          boolean created = "create".equals(reply.getString("interaction"));
+          Responses.resource(ctx, created ? 201 : 200, reply, type, id, created);
+          return reply;
+        });
       });
     });
   }

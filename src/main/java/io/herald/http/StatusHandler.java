@@ -16,8 +16,9 @@ import java.util.UUID;
 
 /**
  * {@code $status}, as the Subscriptions Backport IG has it: {@code GET /fhir/Subscription/{id}/$status} and
- * {@code GET /fhir/Subscription/$status[?id=a,b][&status=active,error]}, each a searchset Bundle of status
- * {@code Parameters} (type {@code query-status}), one per subscription, in id order.
+ * {@code GET /fhir/Subscription/$status[?id=a,b][&status=active,error]}, each a searchset Bundle of statuses (type
+ * {@code query-status}), one per subscription, in id order, each in its subscription's shape (R4 {@code Parameters},
+ * or R4B {@code SubscriptionStatus}).
  */
 final class StatusHandler {
 
@@ -87,9 +88,9 @@ final class StatusHandler {
     String base = Responses.base(ctx);
     JsonArray entries = new JsonArray();
     for (Statuses.Status s : statuses) {
-      JsonObject parameters = SubscriptionStatuses.r4(base + "/fhir/Subscription/" + s.id(), s.status(), "query-status",
-          s.events(), s.error());
-      entries.add(Bundles.searchEntry("urn:uuid:" + UUID.randomUUID(), parameters));
+      JsonObject status = SubscriptionStatuses.of(new SubscriptionStatuses.Status(base + "/fhir/Subscription/" + s.id(),
+          s.topic(), s.status(), "query-status", s.events(), List.of(), s.error()), s.r4b());
+      entries.add(Bundles.searchEntry("urn:uuid:" + UUID.randomUUID(), status));
     }
     JsonObject bundle = Bundles.bundle("searchset", base + path, null, entries).put("total", entries.size());
     Responses.json(ctx, 200, bundle);

@@ -2,6 +2,7 @@ package io.herald.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
@@ -12,7 +13,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The change feed: every committed change, in versionId order, none skipped.
@@ -27,15 +31,20 @@ public final class ChangeFeed {
   public static final String CHANNEL = "herald_change";
 
   private final Pool pool;
-  private final String query;
+  private final BooleanSupplier previous;
 
   /**
    * @param previous whether each change carries the version before it ({@link Change#previous}), for matchers that
    *                 compare the two; reading it costs a look-up and a document per change, so only they ask
    */
   public ChangeFeed(Pool pool, boolean previous) {
+    this(pool, () -> previous);
+  }
+
+  /** @param previous asked before each read: whether that read's changes carry the version before them */
+  public ChangeFeed(Pool pool, BooleanSupplier previous) {
     this.pool = pool;
-    this.query = previous ? SqlQueries.FEED_WITH_PREVIOUS : SqlQueries.FEED;
+    this.previous = previous;
   }
 
   /**
@@ -45,6 +54,7 @@ public final class ChangeFeed {
    *     transaction that started earlier is still running): read again shortly.
    */
   public Future<Batch> after(long versionId, int limit) {
+    String query = previous.getAsBoolean() ? SqlQueries.FEED_WITH_PREVIOUS : SqlQueries.FEED;
     return pool.preparedQuery(query).execute(Tuple.of(versionId, limit)).map(rows -> {
       List<Change> changes = new ArrayList<>(rows.size());
       boolean held = false;
@@ -56,6 +66,17 @@ public final class ChangeFeed {
         changes.add(change(row));
       }
       return new Batch(changes, held, changes.size() == limit);
+    });
+  }
+
+  /** The same changes, each with the version before it (read for changes read without). */
+  public Future<List<Change>> withPrevious(List<Change> changes) {
+    Long[] versions = changes.stream().map(Change::versionId).toArray(Long[]::new);
+    return pool.preparedQuery(SqlQueries.PREVIOUS_OF).execute(Tuple.tuple().addArrayOfLong(versions)).map(rows -> {
+      Map<Long, JsonObject> previous = new HashMap<>();
+      rows.forEach(row -> previous.put(row.getLong("version_id"), row.getJsonObject("previous")));
+      return changes.stream().map(c -> new Change(c.versionId(), c.type(), c.id(), c.interaction(), c.changedAt(),
+          c.resource(), previous.get(c.versionId()))).toList();
     });
   }
 

@@ -67,6 +67,14 @@ final class SqlQueries {
           + " ORDER BY b.version_id DESC LIMIT 1) p ON true"
           + " WHERE c.version_id > $1 ORDER BY c.version_id LIMIT $2";
 
+  /** For each versionId of $1, the version of its resource before it (NULL for a create). */
+  static final String PREVIOUS_OF =
+      "SELECT h.version_id, p.content AS previous FROM resource_history h"
+          + " LEFT JOIN LATERAL (SELECT b.content FROM resource_history b"
+          + " WHERE b.type = h.type AND b.id = h.id AND b.version_id < h.version_id"
+          + " ORDER BY b.version_id DESC LIMIT 1) p ON true"
+          + " WHERE h.version_id = ANY($1::bigint[])";
+
   /** The last versionId written at or before $1: where a retention window ends. */
   static final String VERSION_AT = "SELECT herald_version_at($1)";
 

@@ -6,7 +6,9 @@ import io.vertx.core.json.JsonObject;
  * A subscription's statuses and what moves it between them.
  * <ul>
  *   <li>Written {@code requested}: activated at once ({@code active}); written with an {@code end} already past:
- *   {@code off}. The channel type is stored as R4 clients read it ({@link ChannelTypes}).</li>
+ *   {@code off}. A topic-based rest-hook subscription written {@code requested} or {@code active} is stored
+ *   {@code requested}: the deliverer sends it a handshake and sets it {@code active} on a 2xx, {@code error} when the
+ *   handshake fails ({@link #handshaken}); changes are matched to it meanwhile and told once it is active. The channel type is stored as R4 clients read it ({@link ChannelTypes}).</li>
  *   <li>{@code active}: changes are matched to it and delivered.</li>
  *   <li>Its {@code end} passes: the matcher stops matching changes made after it and sets it {@code off}
  *   ({@link #ended}).</li>
@@ -27,7 +29,10 @@ public final class Lifecycle {
   public static Subscription asWritten(Subscription written, long nowMillis) {
     JsonObject resource = written.resource().copy();
     String status = written.status();
-    if (status.equals("requested")) {
+    boolean handshake = written.topic() != null && written.channel().type().equals("rest-hook");
+    if (handshake && status.equals("active")) {
+      status = "requested";
+    } else if (!handshake && status.equals("requested")) {
       status = "active";
     }
     if (written.endMillis() < nowMillis && !status.equals("off")) {
@@ -36,6 +41,16 @@ public final class Lifecycle {
     resource.put("status", status);
     ChannelTypes.store(resource.getJsonObject("channel"), written.channel().type());
     return new Subscription(written.id(), 0, status, written.kind(), written.channel(), written.endMillis(), resource);
+  }
+
+  /** Its resource once the handshake succeeded ({@code active}) or failed ({@code error}, with why). */
+  public static JsonObject handshaken(Subscription subscription, String failure) {
+    if (failure == null) {
+      JsonObject active = subscription.resource().copy().put("status", "active");
+      active.remove("error");
+      return active;
+    }
+    return errored(subscription, "The handshake failed: " + failure);
   }
 
   /** Its resource set {@code error}, with why delivery gave up. */

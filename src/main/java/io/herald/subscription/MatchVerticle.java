@@ -2,12 +2,17 @@ package io.herald.subscription;
 
 import io.herald.bus.Addresses;
 import io.herald.cluster.Ownership;
+import io.herald.criteria.Criteria;
 import io.herald.criteria.SubscriptionIndex;
 import io.herald.database.Database;
 import io.herald.store.Change;
 import io.herald.store.ChangeFeed;
 import io.herald.store.FeedFollower;
 import io.herald.store.PlainJson;
+import io.herald.topic.Filters;
+import io.herald.topic.Topic;
+import io.herald.topic.TopicException;
+import io.herald.topic.TopicParser;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -35,6 +40,11 @@ import java.util.logging.Logger;
  * kept in feed order: a subscription hears of the changes after its own activation, never one
  * before, never missing the first. On start the index is rebuilt as of the cursor. One node of a
  * cluster matches at a time ({@link Ownership.Role#MATCHING}).
+ *
+ * <p>Topic-based subscriptions are filed in an index of their own, one entry per type their topic triggers on, under
+ * their filters; a candidate is then held to its topic's trigger (interaction, and the query criteria on the version
+ * before and the version written). Topics are changes in the feed too: a topic's new version applies from the next
+ * change on. While any topic-based subscription is matched, the feed is read with each change's previous version.
  */
 public final class MatchVerticle extends VerticleBase {
 
@@ -42,21 +52,35 @@ public final class MatchVerticle extends VerticleBase {
   private static final int BATCH = 500;
   private static final long END_CHECK_MS = 1000;
 
+  /** One topic-based subscription's entry in the topic index: its filters on one type its topic triggers on. */
+  private record TopicTarget(String subscription, String type) {
+  }
+
   private final String pgUri;
   private final Subscriptions subscriptions;
+  private final TopicParser topicParser;
+  private final Filters filters;
   private Pool pool;
+  private ChangeFeed feed;
   private Notifications notifications;
   private Ownership ownership;
   private FeedFollower follower;
   private long cursor;
   private SubscriptionIndex<String> index = new SubscriptionIndex<>();
-  private final Map<String, Subscription> matched = new HashMap<>();   // active or in error, by id
+  private SubscriptionIndex<TopicTarget> topicIndex = new SubscriptionIndex<>();
+  private final Map<String, List<TopicTarget>> topicTargets = new HashMap<>();   // by subscription id
+  private final Map<String, Topic> topics = new HashMap<>();          // by url
+  private final Map<String, String> topicUrls = new HashMap<>();      // topic resource id → its url
+  private boolean batchHasPrevious;                                   // the batch being matched was read with them
+  private final Map<String, Subscription> matched = new HashMap<>();   // active, requested or in error, by id
   private final Map<String, Long> lastEvent = new HashMap<>();
   private final Set<String> turningOff = new HashSet<>();
 
-  public MatchVerticle(String pgUri, Subscriptions subscriptions) {
+  public MatchVerticle(String pgUri, Subscriptions subscriptions, TopicParser topicParser, Filters filters) {
     this.pgUri = pgUri;
     this.subscriptions = subscriptions;
+    this.topicParser = topicParser;
+    this.filters = filters;
   }
 
   @Override
@@ -64,10 +88,11 @@ public final class MatchVerticle extends VerticleBase {
     PgConnectOptions options = Database.connectOptions(pgUri);
     pool = Database.pool(vertx, options, 2);
     notifications = new Notifications(pool);
+    // Criteria match the version written alone; topic triggers compare it with the previous one, read only for them.
+    feed = new ChangeFeed(pool, () -> batchHasPrevious = topicIndex.size() > 0);
     ownership = new Ownership(vertx, options, Ownership.Role.MATCHING,
         () -> load().compose(v -> {
-          // Criteria match the version written alone; a kind that compares it with the previous one asks the feed for both.
-          follower = new FeedFollower(vertx, new ChangeFeed(pool, false), cursor, BATCH, this::match);
+          follower = new FeedFollower(vertx, feed, cursor, BATCH, this::match);
           return follower.start(options);
         }),
         () -> {
@@ -96,10 +121,18 @@ public final class MatchVerticle extends VerticleBase {
         .compose(counters -> {
           lastEvent.clear();
           lastEvent.putAll(counters);
-          return notifications.subscriptionsAsOf(cursor);
+          return notifications.asOf("SubscriptionTopic", cursor);
+        })
+        .compose(topicVersions -> {
+          topics.clear();
+          topicUrls.clear();
+          topicVersions.forEach(v -> applyTopic(v.id(), v.content()));
+          return notifications.asOf("Subscription", cursor);
         })
         .map(versions -> {
           index = new SubscriptionIndex<>();
+          topicIndex = new SubscriptionIndex<>();
+          topicTargets.clear();
           matched.clear();
           versions.forEach(v -> apply(v.id(), v.versionId(), v.content()));
           LOG.info(() -> "Matcher following the change feed from " + cursor + " with " + index.size() + " active subscriptions");
@@ -113,12 +146,69 @@ public final class MatchVerticle extends VerticleBase {
     if (content == null) {
       subscriptions.deleted(id);
     }
-    if (subscription != null && subscription.matched() && subscription.kind() instanceof Subscription.CriteriaKind c) {
-      matched.put(id, subscription);
+    index.remove(id);
+    List<TopicTarget> filed = topicTargets.remove(id);
+    if (filed != null) {
+      filed.forEach(topicIndex::remove);
+    }
+    matched.remove(id);
+    if (subscription == null || !subscription.matched()) {
+      return;
+    }
+    matched.put(id, subscription);
+    if (subscription.kind() instanceof Subscription.CriteriaKind c) {
       index.add(id, c.criteria());
-    } else {
-      matched.remove(id);
-      index.remove(id);
+    } else if (subscription.kind() instanceof Subscription.TopicKind t) {
+      fileOnTopic(subscription, t);
+    }
+  }
+
+  /** Files a topic-based subscription under its filters, one entry per type its topic triggers on (none: no topic). */
+  private void fileOnTopic(Subscription subscription, Subscription.TopicKind kind) {
+    Topic topic = topics.get(kind.topic());
+    if (topic == null) {
+      LOG.warning(() -> "Subscription/" + subscription.id() + " hears nothing: there is no topic " + kind.topic());
+      return;
+    }
+    Map<String, Criteria> criteria;
+    try {
+      criteria = filters.criteria(topic, kind.filters());
+    } catch (TopicException e) {
+      LOG.warning(() -> "Subscription/" + subscription.id() + " hears nothing: " + e.getMessage());
+      return;
+    }
+    List<TopicTarget> filed = new ArrayList<>();
+    for (String type : topic.types()) {
+      TopicTarget target = new TopicTarget(subscription.id(), type);
+      topicIndex.add(target, criteria.getOrDefault(type, new Criteria(type, List.of())));
+      filed.add(target);
+    }
+    topicTargets.put(subscription.id(), filed);
+  }
+
+  /** Takes a topic's new version (content null: deleted); the subscriptions on its url (old and new) are filed again. */
+  private void applyTopic(String id, JsonObject content) {
+    String before = topicUrls.remove(id);
+    if (before != null) {
+      topics.remove(before);
+    }
+    Topic topic = null;
+    if (content != null) {
+      try {
+        topic = topicParser.parse(content);
+      } catch (TopicException e) {
+        LOG.warning("SubscriptionTopic/" + id + " cannot be run and is ignored: " + e.getMessage());
+      }
+    }
+    if (topic != null) {
+      topics.put(topic.url(), topic);
+      topicUrls.put(id, topic.url());
+    }
+    String after = topic == null ? null : topic.url();
+    for (Subscription s : new ArrayList<>(matched.values())) {
+      if (s.topic() != null && (s.topic().topic().equals(before) || s.topic().topic().equals(after))) {
+        apply(s.id(), s.versionId(), s.resource());
+      }
     }
   }
 
@@ -152,22 +242,57 @@ public final class MatchVerticle extends VerticleBase {
     TreeMap<String, Long> touched = new TreeMap<>();   // in id order: rows are locked in one order
     List<Notification> numbered = new ArrayList<>();
     List<Announcement.SubscriptionChange> changedSubscriptions = new ArrayList<>();
-    for (Change change : changes) {
-      long at = change.changedAt().toInstant().toEpochMilli();
-      for (String id : index.match(PlainJson.of(change.resource()))) {
-        if (!matched.get(id).hears(at)) {
-          continue;
-        }
-        long event = lastEvent.merge(id, 1L, Long::sum);
-        touched.put(id, event);
-        numbered.add(Notification.event(id, event, change));
+    for (int i = 0; i < changes.size(); i++) {
+      if (!batchHasPrevious && topicIndex.size() > 0) {
+        // A topic-based subscription began within a batch read without previous versions: read them for the rest.
+        int from = i;
+        return feed.withPrevious(changes.subList(from, changes.size())).compose(rest -> {
+          batchHasPrevious = true;
+          rest.forEach(change -> matchOne(change, touched, numbered, changedSubscriptions));
+          return commit(changes, touched, numbered, changedSubscriptions);
+        });
       }
-      if (change.type().equals("Subscription")) {   // after matching: it hears only what comes later
-        JsonObject content = change.interaction().equals("delete") ? null : change.resource();
-        apply(change.id(), change.versionId(), content);
-        changedSubscriptions.add(new Announcement.SubscriptionChange(change.id(), change.versionId(), content));
+      matchOne(changes.get(i), touched, numbered, changedSubscriptions);
+    }
+    return commit(changes, touched, numbered, changedSubscriptions);
+  }
+
+  private void matchOne(Change change, TreeMap<String, Long> touched, List<Notification> numbered,
+                        List<Announcement.SubscriptionChange> changedSubscriptions) {
+    long at = change.changedAt().toInstant().toEpochMilli();
+    Map<String, Object> resource = PlainJson.of(change.resource());
+    for (String id : index.match(resource)) {
+      if (matched.get(id).hears(at)) {
+        number(id, change, touched, numbered);
       }
     }
+    if (topicIndex.size() > 0) {
+      Map<String, Object> before = change.previous() == null ? null : PlainJson.of(change.previous());
+      for (TopicTarget target : topicIndex.match(resource)) {
+        Subscription subscription = matched.get(target.subscription());
+        Topic topic = topics.get(subscription.topic().topic());
+        if (subscription.hears(at) && topic != null && topic.fires(change.type(), change.interaction(), before, resource)) {
+          number(target.subscription(), change, touched, numbered);
+        }
+      }
+    }
+    if (change.type().equals("Subscription")) {   // after matching: it hears only what comes later
+      JsonObject content = change.interaction().equals("delete") ? null : change.resource();
+      apply(change.id(), change.versionId(), content);
+      changedSubscriptions.add(new Announcement.SubscriptionChange(change.id(), change.versionId(), content));
+    } else if (change.type().equals("SubscriptionTopic")) {
+      applyTopic(change.id(), change.interaction().equals("delete") ? null : change.resource());
+    }
+  }
+
+  private void number(String id, Change change, TreeMap<String, Long> touched, List<Notification> numbered) {
+    long event = lastEvent.merge(id, 1L, Long::sum);
+    touched.put(id, event);
+    numbered.add(Notification.event(id, event, change));
+  }
+
+  private Future<Void> commit(List<Change> changes, TreeMap<String, Long> touched, List<Notification> numbered,
+                              List<Announcement.SubscriptionChange> changedSubscriptions) {
     long from = cursor;
     long to = changes.get(changes.size() - 1).versionId();
     return notifications.commit(from, to, numbered, touched)

@@ -2,6 +2,7 @@ package io.herald.subscription;
 
 import io.herald.bus.Failures;
 import io.herald.bus.Refusal;
+import io.herald.fhir.Backport;
 import io.herald.store.Change;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,7 @@ import java.util.SortedMap;
  */
 public final class Notifications {
 
-  /** A subscription's version as of some point of the feed; {@code content} null when it was deleted then. */
+  /** A subscription's (or topic's) version as of some point of the feed; {@code content} null when it was deleted then. */
   public record Version(String id, long versionId, JsonObject content) {
   }
 
@@ -58,9 +59,9 @@ public final class Notifications {
     });
   }
 
-  /** Every subscription as it was at {@code versionId}. */
-  public Future<List<Version>> subscriptionsAsOf(long versionId) {
-    return pool.preparedQuery(SubscriptionSql.SUBSCRIPTIONS_AS_OF).execute(Tuple.of(versionId)).map(rows -> {
+  /** Every resource of {@code type} (Subscription, SubscriptionTopic) as it was at {@code versionId}. */
+  public Future<List<Version>> asOf(String type, long versionId) {
+    return pool.preparedQuery(SubscriptionSql.AS_OF).execute(Tuple.of(type, versionId)).map(rows -> {
       List<Version> versions = new ArrayList<>(rows.size());
       rows.forEach(row -> versions.add(new Version(row.getString("id"), row.getLong("version_id"),
           row.getJsonObject("content"))));
@@ -226,6 +227,15 @@ public final class Notifications {
           rows.forEach(row -> behind.put(row.getString("id"), row.getLong("last_event")));
           return behind;
         });
+  }
+
+  /** Topic-based subscriptions to look at without notifications: waiting for a handshake, or with a heartbeat. */
+  public Future<List<String>> watched() {
+    return pool.preparedQuery(SubscriptionSql.WATCHED).execute(Tuple.of(Backport.HEARTBEAT_PERIOD)).map(rows -> {
+      List<String> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getString("id")));
+      return ids;
+    });
   }
 
   /**

@@ -16,12 +16,28 @@ import java.util.List;
 public record Subscription(String id, long versionId, String status, Kind kind, Channel channel, long endMillis,
                            JsonObject resource) {
 
-  /** What a subscription hears. Criteria today; a topic-based kind is added beside it. */
-  public sealed interface Kind permits CriteriaKind {
+  /** What a subscription hears, and how what it hears is told. */
+  public sealed interface Kind permits CriteriaKind, TopicKind {
   }
 
   /** A FHIR R4 criteria subscription: the changes whose resource matches {@code criteria}. */
   public record CriteriaKind(Criteria criteria) implements Kind {
+  }
+
+  /**
+   * A topic-based subscription (Subscriptions Backport IG): the changes that fire the topic at {@code topic} and meet
+   * its filters, told in notification Bundles.
+   *
+   * @param filters           as written ({@code Encounter?patient=Patient/123}); read against the topic where it is
+   *                          known ({@link io.herald.topic.Filters})
+   * @param content           the payload content: {@code empty}, {@code id-only} or {@code full-resource}
+   * @param heartbeatSeconds  send a heartbeat after this long without a notification; 0: none
+   * @param timeoutSeconds    each attempt's timeout; 0: the deliverer's default
+   * @param maxCount          at most this many events in one notification
+   * @param r4b               statuses in R4B's SubscriptionStatus shape (else the R4 Parameters shape)
+   */
+  public record TopicKind(String topic, List<String> filters, String content,
+                          int heartbeatSeconds, int timeoutSeconds, int maxCount, boolean r4b) implements Kind {
   }
 
   /**
@@ -38,9 +54,12 @@ public record Subscription(String id, long versionId, String status, Kind kind, 
   public record Header(String name, String value) {
   }
 
-  /** Whether changes are matched to it: it is active, or in error (delivery paused, notifications accumulate). */
+  /**
+   * Whether changes are matched to it: it is active, in error (delivery paused, notifications accumulate), or
+   * requested (a topic-based subscription waiting for its handshake: what happens meanwhile is told once it is active).
+   */
   public boolean matched() {
-    return status.equals("active") || status.equals("error");
+    return status.equals("active") || status.equals("error") || status.equals("requested");
   }
 
   /** Whether a change at {@code atMillis} is matched to it: matched, and not past its end. */
@@ -61,6 +80,11 @@ public record Subscription(String id, long versionId, String status, Kind kind, 
   /** Whether notifications are delivered to it now: it is active (in error, delivery waits for re-activation). */
   public boolean delivering() {
     return status.equals("active");
+  }
+
+  /** Its topic-based kind, or null for a criteria subscription. */
+  public TopicKind topic() {
+    return kind instanceof TopicKind t ? t : null;
   }
 
   /** The same subscription as stored at {@code versionId}, with the resource the store wrote (and the id it gave). */

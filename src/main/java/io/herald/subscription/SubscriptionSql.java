@@ -10,10 +10,10 @@ final class SubscriptionSql {
 
   static final String COUNTERS = "SELECT id, last_event FROM subscription_state";
 
-  /** Every subscription's latest version at or before versionId $1 (deleted ones too, content NULL then). */
-  static final String SUBSCRIPTIONS_AS_OF =
+  /** Every resource of type $1's latest version at or before versionId $2 (deleted ones too, content NULL then). */
+  static final String AS_OF =
       "SELECT DISTINCT ON (h.id) h.id, h.version_id, h.content FROM resource_history h"
-          + " WHERE h.type = 'Subscription' AND h.version_id <= $1 ORDER BY h.id, h.version_id DESC";
+          + " WHERE h.type = $1 AND h.version_id <= $2 ORDER BY h.id, h.version_id DESC";
 
   static final String INSERT_NOTIFICATIONS =
       "INSERT INTO notification (subscription_id, event_number, kind, version_id, type, id, interaction)"
@@ -54,6 +54,7 @@ final class SubscriptionSql {
    */
   static final String STATUSES =
       "SELECT r.id, r.deleted, r.content ->> 'status' AS status, r.content ->> 'error' AS error,"
+          + " CASE WHEN r.deleted THEN NULL ELSE r.content END AS content, r.version_id,"
           + " coalesce(s.last_event, 0) AS events FROM resource r LEFT JOIN subscription_state s ON s.id = r.id"
           + " WHERE r.type = 'Subscription' AND ($1::text[] IS NULL AND NOT r.deleted OR r.id = ANY($1::text[]))"
           + " AND ($2::text[] IS NULL OR r.content ->> 'status' = ANY($2::text[])) ORDER BY r.id LIMIT $3";
@@ -67,6 +68,16 @@ final class SubscriptionSql {
       "SELECT greatest(coalesce(d.acked_event, 0), coalesce(p.event_number, 0)) AS acked_event, r.content,"
           + " r.version_id, r.deleted FROM resource r LEFT JOIN delivery_state d ON d.id = r.id"
           + " LEFT JOIN notification_pruned p ON p.id = r.id WHERE r.type = 'Subscription' AND r.id = $1";
+
+  /**
+   * Topic-based subscriptions a deliverer is to look at without notifications: those waiting for their handshake
+   * (requested), and active ones with a heartbeat period ($1: the heartbeat extension's URL).
+   */
+  static final String WATCHED =
+      "SELECT r.id FROM resource r WHERE r.type = 'Subscription' AND NOT r.deleted"
+          + " AND r.content ->> 'criteria' ~ '^(https?|urn):' AND (r.content ->> 'status' = 'requested'"
+          + " OR r.content ->> 'status' = 'active' AND jsonb_path_exists(r.content, '$.channel.extension[*] ? (@.url == $u)',"
+          + " jsonb_build_object('u', $1::text)))";
 
   /**
    * Active subscriptions of the channel types $1 with notifications not acknowledged: those a deliverer is behind on.

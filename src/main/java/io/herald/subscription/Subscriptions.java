@@ -47,14 +47,19 @@ public final class Subscriptions {
       "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
 
   private final CriteriaParser parser;
+  private final boolean r4bByDefault;
   private final Map<String, ChannelRule> channels;
   private final String channelNames;
   private final Map<String, Subscription> latest = new ConcurrentHashMap<>();
   private final Map<String, Long> unrunnable = new ConcurrentHashMap<>();   // id → the version last found so
 
-  /** @param channels every channel type Herald runs, by code, with its rule */
-  public Subscriptions(CriteriaParser parser, Map<String, ChannelRule> channels) {
+  /**
+   * @param channels     every channel type Herald runs, by code, with its rule
+   * @param r4bByDefault topic-based subscriptions' statuses in R4B's shape unless their payload asks for R4
+   */
+  public Subscriptions(CriteriaParser parser, Map<String, ChannelRule> channels, boolean r4bByDefault) {
     this.parser = parser;
+    this.r4bByDefault = r4bByDefault;
     this.channels = Collections.unmodifiableMap(new LinkedHashMap<>(channels));
     this.channelNames = String.join(" or ", channels.keySet());
   }
@@ -103,7 +108,6 @@ public final class Subscriptions {
     if (!(status instanceof String st) || !STATUSES.contains(st)) {
       throw new SubscriptionException("status must be one of requested, active, off, error; not " + describe(status));
     }
-    Subscription.Kind kind = new Subscription.CriteriaKind(criteria(resource.getValue("criteria")));
     if (!(resource.getValue("channel") instanceof JsonObject channel)) {
       throw new SubscriptionException("channel is required, with a type of " + channelNames);
     }
@@ -111,6 +115,15 @@ public final class Subscriptions {
     ChannelRule rule = type instanceof String t ? channels.get(t) : null;
     if (rule == null) {
       throw new SubscriptionException("channel.type must be " + channelNames + ", not " + describe(type));
+    }
+    Subscription.Kind kind;
+    if (TopicKinds.isTopicBased(resource)) {
+      kind = TopicKinds.parse(resource, (String) type, r4bByDefault);
+    } else if (TopicKinds.CHANNELS.contains(type) && !type.equals("rest-hook")) {
+      throw new SubscriptionException("channel.type " + type + " is for topic-based subscriptions (criteria a "
+          + "SubscriptionTopic's canonical URL); a criteria subscription takes rest-hook or poll");
+    } else {
+      kind = new Subscription.CriteriaKind(criteria(resource.getValue("criteria")));
     }
     String endpoint = channel.getValue("endpoint") instanceof String e ? e : null;
     if (endpoint != null) {

@@ -4,6 +4,7 @@ import io.herald.Config;
 import io.herald.Herald;
 import io.herald.deliver.RetryPolicy;
 import io.herald.deliver.live.LiveConfig;
+import io.herald.subscription.SubscriptionsConfig;
 import io.herald.http.HttpConfig;
 import io.herald.store.StoreConfig;
 import io.vertx.core.Vertx;
@@ -52,7 +53,8 @@ public final class HeraldNode implements AutoCloseable {
     HttpConfig http = HttpConfig.from(config.getJsonObject("http")).withPort(freePort());
     Vertx vertx = Vertx.vertx();
     Herald herald = Herald.deploy(vertx, store, http, RetryPolicy.from(config.getJsonObject("deliver")),
-        LiveConfig.from(config.getJsonObject("live"))).await();
+        LiveConfig.from(config.getJsonObject("live")),
+        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port())).await();
     return new HeraldNode(vertx, herald, pgUri);
   }
 

@@ -36,6 +36,15 @@ public final class PollChannel {
   public static void check(Subscription.Channel channel) {
   }
 
+  /** A notification read from the database, as the bus carries it: {eventNumber, versionId, type, id, interaction,
+   * lastUpdated, resource}. */
+  public static JsonObject entry(Notification n) {
+    return new JsonObject().put("eventNumber", n.eventNumber()).put("versionId", n.change().versionId())
+        .put("type", n.change().type()).put("id", n.change().id()).put("interaction", n.change().interaction())
+        .put("lastUpdated", Instants.format(n.change().changedAt()))
+        .put("resource", n.change().resource());
+  }
+
   /**
    * Answers a read ({@code herald.deliver.poll}: {subscription, from?, count}) with {entries[{eventNumber, versionId,
    * type, id, interaction, lastUpdated, resource}], more}.
@@ -54,10 +63,7 @@ public final class PollChannel {
         JsonArray entries = new JsonArray();
         for (Notification n : read.result().notifications()) {
           if (n.change() != null) {
-            entries.add(new JsonObject().put("eventNumber", n.eventNumber()).put("versionId", n.change().versionId())
-                .put("type", n.change().type()).put("id", n.change().id()).put("interaction", n.change().interaction())
-                .put("lastUpdated", Instants.format(n.change().changedAt()))
-                .put("resource", n.change().resource()));
+            entries.add(entry(n));
           }
         }
         message.reply(new JsonObject().put("entries", entries).put("more", read.result().more()));

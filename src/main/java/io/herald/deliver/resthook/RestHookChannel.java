@@ -1,6 +1,7 @@
 package io.herald.deliver.resthook;
 
 import io.herald.deliver.Channel;
+import io.herald.deliver.TopicNotifications;
 import io.herald.store.Change;
 import io.herald.subscription.Notification;
 import io.herald.subscription.Subscription;
@@ -16,10 +17,12 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * The rest-hook channel, as FHIR R4 defines it and HAPI FHIR sends it: without a payload type,
- * {@code POST {endpoint}} with no body; with one, {@code PUT {endpoint}/{type}/{id}} with the
- * resource as written (a delete: {@code DELETE {endpoint}/{type}/{id}}). Every request carries the
- * subscription's headers and X-Herald-* headers to order and de-duplicate by. A 2xx acknowledges.
+ * The rest-hook channel. For a criteria subscription, as FHIR R4 defines it and HAPI FHIR sends it: without a payload
+ * type, {@code POST {endpoint}} with no body; with one, {@code PUT {endpoint}/{type}/{id}} with the resource as
+ * written (a delete: {@code DELETE {endpoint}/{type}/{id}}), with X-Herald-* headers to order and de-duplicate by. For
+ * a topic-based one, as the Backport IG has it: {@code POST {endpoint}} with the notification Bundle, its
+ * {@code Content-Type} the payload mime type, each attempt timed out after the subscription's timeout when it has
+ * one. Every request carries the subscription's headers. A 2xx acknowledges.
  */
 public final class RestHookChannel implements Channel {
 
@@ -27,18 +30,20 @@ public final class RestHookChannel implements Channel {
 
   private final HttpClientAgent client;
   private final long timeoutMillis;
+  private final TopicNotifications topics;
 
-  private RestHookChannel(HttpClientAgent client, long timeoutMillis) {
+  private RestHookChannel(HttpClientAgent client, long timeoutMillis, TopicNotifications topics) {
     this.client = client;
     this.timeoutMillis = timeoutMillis;
+    this.topics = topics;
   }
 
   /** One client for every endpoint: kept-alive connections, up to 200 per endpoint. */
-  public static RestHookChannel create(Vertx vertx, long timeoutMillis) {
+  public static RestHookChannel create(Vertx vertx, long timeoutMillis, TopicNotifications topics) {
     return new RestHookChannel(vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true))
         .with(new PoolOptions().setHttp1MaxSize(200))
-        .build(), timeoutMillis);
+        .build(), timeoutMillis, topics);
   }
 
   /** A rest-hook needs an endpoint. */
@@ -49,12 +54,34 @@ public final class RestHookChannel implements Channel {
   }
 
   @Override
-  public Future<Void> send(Subscription subscription, Notification notification) {
+  public Future<Void> send(Subscription subscription, Push push) {
     try {
-      return request(subscription, notification);
+      return subscription.topic() != null ? notify(subscription, push) : request(subscription, push.events().get(0));
     } catch (RuntimeException e) {   // a request the client would not even build is a failed attempt, never a stuck worker
       return Future.failedFuture(e);
     }
+  }
+
+  private Future<Void> notify(Subscription subscription, Push push) {
+    Subscription.Channel channel = subscription.channel();
+    Subscription.TopicKind kind = subscription.topic();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(channel.endpoint())
+        .setTimeout(kind.timeoutSeconds() > 0 ? kind.timeoutSeconds() * 1000L : timeoutMillis)
+        .putHeader(HttpHeaders.USER_AGENT, "Herald")
+        .putHeader(HttpHeaders.CONTENT_TYPE, channel.payload() == null ? "application/fhir+json" : channel.payload());
+    for (Subscription.Header header : channel.headers()) {
+      options.putHeader(header.name(), header.value());
+    }
+    return exchange(options, topics.bundle(subscription, push).toBuffer(), "POST " + channel.endpoint());
+  }
+
+  /** Sends one request; a 2xx acknowledges, anything else fails naming {@code what} was sent. */
+  private Future<Void> exchange(RequestOptions options, Buffer body, String what) {
+    return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(what + " answered " + response.statusCode())));
   }
 
   private Future<Void> request(Subscription subscription, Notification n) {
@@ -83,12 +110,7 @@ public final class RestHookChannel implements Channel {
       options.putHeader(HttpHeaders.CONTENT_TYPE, channel.payload());
       body = change.resource().toBuffer();
     }
-    Buffer sent = body;
-    return client.request(options)
-        .compose(request -> sent == null ? request.send() : request.send(sent))
-        .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2
-            ? Future.<Void>succeededFuture()
-            : Future.failedFuture(method + " " + url + " answered " + response.statusCode())));
+    return exchange(options, body, method + " " + url);
   }
 
   /** {@code {endpoint}/{reference}}, the reference appended to the endpoint's path and its query kept after it. */
