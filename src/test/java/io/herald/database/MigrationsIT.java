@@ -61,7 +61,7 @@ class MigrationsIT {
       }
       Migrations.run(pool, 8).await();   // V9 takes the content out of change rows
       Subscriptions subscriptions = new Subscriptions(
-          new CriteriaParser(Registries.load(Path.of("conf/search-parameters.json")).registry()), Channels.rules());
+          new CriteriaParser(Registries.load(Path.of("conf/search-parameters.json")).registry()), Channels.rules(), false);
       for (String table : List.of("resource", "resource_history", "change")) {
         for (String id : List.of("p", "q", "r")) {
           JsonObject content = content(pool, table, id);

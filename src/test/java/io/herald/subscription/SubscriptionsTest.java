@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SubscriptionsTest {
 
   private final Subscriptions subscriptions = new Subscriptions(
-      new CriteriaParser(Registries.load(Path.of("conf/search-parameters.json")).registry()), Channels.rules());
+      new CriteriaParser(Registries.load(Path.of("conf/search-parameters.json")).registry()), Channels.rules(), false);
 
   private static JsonObject hook(String id) {
     return new JsonObject().put("resourceType", "Subscription").put("id", id).put("status", "active")
