@@ -2,6 +2,8 @@ package io.herald.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 import java.util.Queue;
@@ -12,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The benchmarks' rest-hook endpoint: answers 200, counts receipts and notifications that came out
- * of eventNumber order or twice, and, while recording, notes when each versionId arrived.
+ * of eventNumber order or twice, and, while recording, notes when each versionId arrived. A criteria subscription's
+ * request is read from its X-Herald-* headers; a topic-based one's notification Bundle from its status (each event
+ * counts once; handshakes and heartbeats are not counted) and its full-resource entries' versionIds.
  */
 final class WebhookReceiver {
 
@@ -30,6 +34,11 @@ final class WebhookReceiver {
   WebhookReceiver(Vertx vertx) {
     server = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
       long now = System.nanoTime();
+      if (req.getHeader("X-Herald-Version-Id") == null) {
+        bundle(b.result().toJsonObject(), now);
+        req.response().end();
+        return;
+      }
       count.incrementAndGet();
       if (recording) {
         receipts.add(new Receipt(Long.parseLong(req.getHeader("X-Herald-Version-Id")), now));
@@ -41,6 +50,41 @@ final class WebhookReceiver {
       }
       req.response().end();
     })).listen(0, "127.0.0.1").await();
+  }
+
+  private void bundle(JsonObject bundle, long now) {
+    JsonArray entries = bundle.getJsonArray("entry");
+    JsonObject status = entries.getJsonObject(0).getJsonObject("resource");
+    String subscription = null;
+    for (Object p : status.getJsonArray("parameter")) {
+      JsonObject parameter = (JsonObject) p;
+      switch (parameter.getString("name")) {
+        case "subscription" -> subscription = parameter.getJsonObject("valueReference").getString("reference");
+        case "type" -> {
+          if (!parameter.getString("valueCode").equals("event-notification")) {
+            return;
+          }
+        }
+        case "notification-event" -> {
+          long event = Long.parseLong(parameter.getJsonArray("part").getJsonObject(0).getString("valueString"));
+          Long before = lastEvent.put(subscription, event);
+          if (before != null && event != before + 1) {
+            outOfOrder.incrementAndGet();
+          }
+          count.incrementAndGet();
+        }
+        default -> {
+        }
+      }
+    }
+    if (recording) {
+      for (int i = 1; i < entries.size(); i++) {
+        JsonObject resource = entries.getJsonObject(i).getJsonObject("resource");
+        if (resource != null) {
+          receipts.add(new Receipt(Long.parseLong(resource.getJsonObject("meta").getString("versionId")), now));
+        }
+      }
+    }
   }
 
   String url(String path) {

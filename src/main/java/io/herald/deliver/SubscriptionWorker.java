@@ -48,7 +48,7 @@ final class SubscriptionWorker {
   private static final long FETCH_RETRY_MS = 200;
   /** Events per push for a topic-based subscription without a maxCount. */
   private static final int DEFAULT_MAX_COUNT = 100;
-  static final int HANDSHAKE_ATTEMPTS = 5;
+  static final int HANDSHAKE_ATTEMPTS = 8;
 
   private final String id;
   private final Vertx vertx;

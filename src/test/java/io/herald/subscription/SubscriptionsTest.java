@@ -67,7 +67,9 @@ class SubscriptionsTest {
     assertRefused(hook("d").put("status", "on"), "status must be one of requested, active, off, error; not 'on'");
     assertRefused(hook("d").put("criteria", "patient"), "does not start with a resource type");
     assertRefused(hook("d").put("criteria", "Patient?family=a\nb"), "control character (U+000A) at position 16");
-    assertRefused(hook("d").put("channel", new JsonObject().put("type", "email")), "channel.type must be rest-hook or poll, not 'email'");
+    assertRefused(hook("d").put("channel", new JsonObject().put("type", "email")), "channel.type must be rest-hook or poll or websocket, not 'email'");
+    assertRefused(hook("d").put("channel", new JsonObject().put("type", "websocket")),
+        "channel.type websocket is for topic-based subscriptions");
     assertRefused(hook("d").put("channel", new JsonObject().put("type", "rest-hook")), "channel.endpoint is required for rest-hook");
     assertRefused(hook("d").put("channel", new JsonObject().put("type", "poll").put("endpoint", "ftp://x")),
         "channel.endpoint must be an absolute http or https URL");
