@@ -34,6 +34,7 @@ import java.util.stream.IntStream;
  * </ol>
  * <pre>java -cp target/herald-bench.jar io.herald.bench.TopicBenchmark [--rate 500] [--seconds 30] [--warmup 30]
  *     [--subscriptions 100] [--encounters 1000] [--many 1000] [--rounds 3] [--round-seconds 10] [--concurrency 32]
+ *     [--phases latency,throughput]
  *     [--herald-jvm "..."] [--herald-jar other/herald.jar]</pre>
  */
 public final class TopicBenchmark {
@@ -56,7 +57,8 @@ public final class TopicBenchmark {
     io.herald.Main.configureLogging();
     Map<String, String> o = Args.parse(args, Args.defaults("rate", "500", "seconds", "30", "warmup", "30",
         "subscriptions", "100", "encounters", "1000", "many", "1000", "rounds", "3", "round-seconds", "10",
-        "concurrency", "32", "herald-jvm", "", "herald-jar", ""));
+        "concurrency", "32", "phases", "latency,throughput", "herald-jvm", "", "herald-jar", ""));
+    java.util.List<String> phases = java.util.List.of(o.get("phases").split(","));
     try (BenchDatabase database = BenchDatabase.open("herald-topic-bench")) {
       JsonObject config = Config.load(System.getenv());
       StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(database.uri);
@@ -69,10 +71,14 @@ public final class TopicBenchmark {
       System.out.printf("Topic benchmark: %d cores, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),
           database.embedded ? "embedded, fsync on" : "HERALD_PG_URI");
       bench.load.put("SubscriptionTopic", "encounter-finished", topic());
-      bench.latency(Integer.parseInt(o.get("subscriptions")), Integer.parseInt(o.get("encounters")),
-          Integer.parseInt(o.get("rate")), Integer.parseInt(o.get("warmup")), Integer.parseInt(o.get("seconds")));
-      bench.throughput(concurrency, Integer.parseInt(o.get("many")), Integer.parseInt(o.get("rounds")),
-          Integer.parseInt(o.get("round-seconds")));
+      if (phases.contains("latency")) {
+        bench.latency(Integer.parseInt(o.get("subscriptions")), Integer.parseInt(o.get("encounters")),
+            Integer.parseInt(o.get("rate")), Integer.parseInt(o.get("warmup")), Integer.parseInt(o.get("seconds")));
+      }
+      if (phases.contains("throughput")) {
+        bench.throughput(concurrency, Integer.parseInt(o.get("many")), Integer.parseInt(o.get("rounds")),
+            Integer.parseInt(o.get("round-seconds")));
+      }
       pool.close().await();
       bench.load.close().await();
       herald.close();

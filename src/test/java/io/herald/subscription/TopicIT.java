@@ -325,6 +325,55 @@ class TopicIT {
   }
 
   @Test
+  void aFailedHandshakeSetsErrorAndWritingItRequestedAgainHandshakesAfresh() throws Exception {
+    JsonObject s = subscription(TOPIC, "p-handshake", "http://127.0.0.1:1/nobody-listens", "id-only", "application/fhir+json");
+    String id = create(s);
+    Await.until(() -> "error".equals(node.get("/Subscription/" + id).json().getString("status")));
+    JsonObject errored = node.get("/Subscription/" + id).json();
+    assertTrue(errored.getString("error").startsWith("The handshake failed"), errored.getString("error"));
+    JsonObject status = node.get("/Subscription/" + id + "/$status").json().getJsonArray("entry").getJsonObject(0)
+        .getJsonObject("resource");
+    assertEquals("error", parameter(status, "status"));
+
+    errored.put("status", "requested").getJsonObject("channel").put("endpoint", receiver.url("/handshake-again"));
+    assertEquals(200, node.put("/Subscription/" + id, errored.encode()).status);
+    Await.until(() -> "active".equals(node.get("/Subscription/" + id).json().getString("status")));
+    assertNull(node.get("/Subscription/" + id).json().getString("error"));
+    assertEquals("handshake", parameter(bundles("/handshake-again").get(0).getJsonArray("entry").getJsonObject(0)
+        .getJsonObject("resource"), "type"));
+  }
+
+  @Test
+  void aTopicsNewVersionAppliesFromTheNextChangeAndADeleteTriggerTellsOfTheDelete() throws Exception {
+    String url = "http://example.org/fhir/SubscriptionTopic/encounter-changing";
+    JsonObject topic = topic(url, "encounter-changing");
+    JsonObject trigger = topic.getJsonArray("resourceTrigger").getJsonObject(0);
+    trigger.put("supportedInteraction", new JsonArray().add("update").add("delete"));
+    assertEquals(201, node.put("/SubscriptionTopic/encounter-changing", topic.encode()).status);
+    String id = create(subscription(url, "p-changing", receiver.url("/changing"), "full-resource", "application/fhir+json"));
+    Await.until(() -> "active".equals(node.get("/Subscription/" + id).json().getString("status")));
+    assertEquals(201, node.put("/Encounter/c1", encounter("c1", "p-changing", "in-progress").encode()).status);
+    assertEquals(201, node.put("/Encounter/c2", encounter("c2", "p-changing", "in-progress").encode()).status);
+
+    // From now on the topic fires on cancellation, and on deletes.
+    trigger.getJsonObject("queryCriteria").put("previous", "status:not=cancelled").put("current", "status=cancelled")
+        .put("resultForDelete", "test-passes");
+    assertEquals(200, node.put("/SubscriptionTopic/encounter-changing", topic.encode()).status);
+    assertEquals(200, node.put("/Encounter/c1", encounter("c1", "p-changing", "finished").encode()).status);
+    assertEquals(200, node.put("/Encounter/c1", encounter("c1", "p-changing", "cancelled").encode()).status);
+    assertEquals(200, node.delete("/Encounter/c2").status);   // in progress before: not cancelled, and deletes pass
+    Await.until(() -> bundles("/changing").size() >= 3);
+    JsonObject cancelled = bundles("/changing").get(1);
+    assertEquals("cancelled", cancelled.getJsonArray("entry").getJsonObject(1).getJsonObject("resource").getString("status"));
+    JsonObject deleted = bundles("/changing").get(2).getJsonArray("entry").getJsonObject(1);
+    assertEquals("DELETE", deleted.getJsonObject("request").getString("method"));
+    assertEquals("Encounter/c2", deleted.getJsonObject("request").getString("url"));
+    assertFalse(deleted.containsKey("resource"), "a delete wrote no resource");
+    assertEquals("2", parameter(bundles("/changing").get(2).getJsonArray("entry").getJsonObject(0).getJsonObject("resource"),
+        "events-since-subscription-start"), "finished did not fire under the new version");
+  }
+
+  @Test
   void aHeartbeatComesWhenNothingWasSentForItsPeriod() throws Exception {
     JsonObject s = subscription(TOPIC, "p-heartbeat", receiver.url("/heartbeat"), "empty", "application/fhir+json");
     s.getJsonObject("channel").put("extension", new JsonArray()
