@@ -15,6 +15,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import org.HdrHistogram.Histogram;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +29,9 @@ import java.util.stream.IntStream;
  *   <li>latency: {@code --subscriptions} (100) full-resource rest-hook subscriptions, one per patient; Encounter updates
  *   at {@code --rate}/s (500), each encounter alternating in-progress and finished, so every other update fires the
  *   topic for one subscription; time from each firing update's response (its commit) to its notification's receipt;</li>
+ *   <li>criteria-latency (asked for by name, before latency): the same with criteria subscriptions that hear the same
+ *   changes ({@code Encounter?patient=Patient/p&status=finished}, payload {@code application/fhir+json}), on other
+ *   encounters: the baseline of the same machine and run;</li>
  *   <li>throughput: Encounter creates/s (finished, so each fires the topic) in closed loops, in rounds that alternate
  *   no topic subscription and {@code --many} (1,000), one per patient, of which each create matches one; each round's
  *   notifications awaited before the next.</li>
@@ -71,9 +75,11 @@ public final class TopicBenchmark {
       System.out.printf("Topic benchmark: %d cores, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),
           database.embedded ? "embedded, fsync on" : "HERALD_PG_URI");
       bench.load.put("SubscriptionTopic", "encounter-finished", topic());
-      if (phases.contains("latency")) {
-        bench.latency(Integer.parseInt(o.get("subscriptions")), Integer.parseInt(o.get("encounters")),
-            Integer.parseInt(o.get("rate")), Integer.parseInt(o.get("warmup")), Integer.parseInt(o.get("seconds")));
+      for (String family : List.of("criteria", "topic")) {
+        if (phases.contains(family.equals("topic") ? "latency" : "criteria-latency")) {
+          bench.latency(family, Integer.parseInt(o.get("subscriptions")), Integer.parseInt(o.get("encounters")),
+              Integer.parseInt(o.get("rate")), Integer.parseInt(o.get("warmup")), Integer.parseInt(o.get("seconds")));
+        }
       }
       if (phases.contains("throughput")) {
         bench.throughput(concurrency, Integer.parseInt(o.get("many")), Integer.parseInt(o.get("rounds")),
@@ -115,22 +121,29 @@ public final class TopicBenchmark {
     return (id == null ? e : e.put("id", id)).encode();
   }
 
-  /** Updates at a steady rate, every other one firing the topic for one of the subscriptions; latency to each receipt. */
-  private void latency(int subscriptions, int encounters, int rate, int warmup, int seconds) throws InterruptedException {
-    for (int i = 0; i < subscriptions; i++) {   // through the REST API: each is handshaken, then active
-      load.put("Subscription", "s" + i, subscription("s" + i, "p" + i, "requested"));
+  /**
+   * Updates at a steady rate, every other one firing the topic (or meeting the criteria) of one of the subscriptions;
+   * latency to each receipt.
+   */
+  private void latency(String family, int subscriptions, int encounters, int rate, int warmup, int seconds)
+      throws InterruptedException {
+    String p = family.charAt(0) + "p";   // each family its own patients and encounters
+    String e = family.charAt(0) + "e";
+    for (int i = 0; i < subscriptions; i++) {   // through the REST API: a topic-based one is handshaken, then active
+      load.put("Subscription", family + i, family.equals("topic") ? subscription(family + i, p + i, "requested")
+          : criteria(family + i, "Encounter?patient=Patient/" + p + i + "&status=finished", "active"));
     }
     while (load.request(HttpMethod.GET, "/fhir/Subscription/$status?status=active", null).await()
         .getInteger("total") < subscriptions) {
       Thread.sleep(50);
     }
     for (int k = 0; k < encounters; k++) {
-      load.request(HttpMethod.PUT, "/fhir/Encounter/e" + k, encounter("e" + k, "p" + (k % subscriptions), "in-progress")).await();
+      load.request(HttpMethod.PUT, "/fhir/Encounter/" + e + k, encounter(e + k, p + (k % subscriptions), "in-progress")).await();
     }
     // The n-th update: encounter n % encounters, finished on even passes over them (fires), in progress on odd ones.
-    java.util.function.IntFunction<String> uri = n -> "/fhir/Encounter/e" + (n % encounters);
-    java.util.function.IntFunction<String> body = n -> encounter("e" + (n % encounters),
-        "p" + (n % encounters % subscriptions), (n / encounters) % 2 == 0 ? "finished" : "in-progress");
+    java.util.function.IntFunction<String> uri = n -> "/fhir/Encounter/" + e + (n % encounters);
+    java.util.function.IntFunction<String> body = n -> encounter(e + (n % encounters),
+        p + (n % encounters % subscriptions), (n / encounters) % 2 == 0 ? "finished" : "in-progress");
     Map<Long, LoadGenerator.Timing> timings = new ConcurrentHashMap<>();
     long before = receiver.count.get();
     long warm = load.steady(HttpMethod.PUT, uri, body, rate, warmup, timings);
@@ -150,15 +163,24 @@ public final class TopicBenchmark {
         latency.recordValue(Math.max(0, r.at() - t.answered()) / 1000);
       }
     }
-    System.out.printf("latency: %d full-resource rest-hook topic subscriptions filtered by patient, Encounter updates at"
-            + " %d/s for %d s (after %d s of warm-up), every other one a status transition that fires: %d notifications"
-            + " of %d expected (all: %s, out of order: %d)%n", subscriptions, rate, seconds, warm / rate,
-        latency.getTotalCount(), expected, all, receiver.outOfOrder.get());
+    System.out.printf("%s: %d %s, Encounter updates at %d/s for %d s (after %d s of warm-up), every other one a status"
+            + " transition that fires: %d notifications of %d expected (all: %s, out of order: %d)%n",
+        family.equals("topic") ? "latency" : "baseline", subscriptions, family.equals("topic")
+            ? "full-resource rest-hook topic subscriptions filtered by patient"
+            : "rest-hook criteria subscriptions Encounter?patient=...&status=finished with a payload", rate, seconds,
+        warm / rate, latency.getTotalCount(), expected, all, receiver.outOfOrder.get());
     System.out.printf("  commit (update's response) to the notification's receipt: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms,"
         + " max %.1f ms (targets p50 < 10 ms, p99 < 50 ms)%n", ms(latency, 50), ms(latency, 99), ms(latency, 99.9),
         latency.getMaxValue() / 1000.0);
     receiver.record(false);
-    bulk(IntStream.range(0, subscriptions).mapToObj(i -> subscription("s" + i, "p" + i, "off")));
+    bulk(IntStream.range(0, subscriptions).mapToObj(i -> family.equals("topic") ? subscription(family + i, p + i, "off")
+        : criteria(family + i, "Encounter?patient=Patient/" + p + i + "&status=finished", "off")));
+  }
+
+  private JsonObject criteria(String id, String criteria, String status) {
+    return new JsonObject().put("resourceType", "Subscription").put("id", id).put("status", status).put("reason", "bench")
+        .put("criteria", criteria).put("channel", new JsonObject().put("type", "rest-hook")
+            .put("endpoint", receiver.url("/criteria")).put("payload", "application/fhir+json"));
   }
 
   /** How many of updates {@code from} .. {@code from + count - 1} fire (those of even passes). */

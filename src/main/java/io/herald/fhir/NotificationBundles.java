@@ -43,8 +43,9 @@ public final class NotificationBundles {
     }
     SubscriptionStatuses.Status whole = new SubscriptionStatuses.Status(status.subscriptionUrl(), status.topic(),
         status.status(), status.type(), status.eventsSinceStart(), told, status.error());
-    JsonArray entries = new JsonArray().add(new JsonObject().put("fullUrl", "urn:uuid:" + UUID.randomUUID())
-        .put("resource", SubscriptionStatuses.of(whole, r4b))
+    String statusId = UUID.randomUUID().toString();
+    JsonArray entries = new JsonArray().add(new JsonObject().put("fullUrl", "urn:uuid:" + statusId)
+        .put("resource", SubscriptionStatuses.of(whole, r4b).put("id", statusId))
         .put("request", new JsonObject().put("method", "GET").put("url", fhir + "Subscription/" + subscriptionId + "/$status"))
         .put("response", new JsonObject().put("status", "200")));
     if (!content.equals("empty")) {

@@ -88,9 +88,10 @@ final class StatusHandler {
     String base = Responses.base(ctx);
     JsonArray entries = new JsonArray();
     for (Statuses.Status s : statuses) {
+      String id = UUID.randomUUID().toString();   // a search result has an id: the status's own, as its fullUrl says
       JsonObject status = SubscriptionStatuses.of(new SubscriptionStatuses.Status(base + "/fhir/Subscription/" + s.id(),
-          s.topic(), s.status(), "query-status", s.events(), List.of(), s.error()), s.r4b());
-      entries.add(Bundles.searchEntry("urn:uuid:" + UUID.randomUUID(), status));
+          s.topic(), s.status(), "query-status", s.events(), List.of(), s.error()), s.r4b()).put("id", id);
+      entries.add(Bundles.searchEntry("urn:uuid:" + id, status));
     }
     JsonObject bundle = Bundles.bundle("searchset", base + path, null, entries).put("total", entries.size());
     Responses.json(ctx, 200, bundle);
