@@ -76,20 +76,8 @@ public final class DeliverVerticle extends VerticleBase {
           .onSuccess(found -> m.reply(Statuses.toJson(found)))
           .onFailure(e -> m.fail(Failures.UNAVAILABLE, "Cannot read subscriptions' status: " + e.getMessage()));
     });
-    MessageConsumer<JsonObject> events = vertx.eventBus().localConsumer(Addresses.SUBSCRIPTION_EVENTS, m -> {
-      JsonObject body = m.body();
-      String id = body.getString("id");
-      long until = body.getLong("until");
-      statuses.of(List.of(id), null, 1).compose(found -> found.isEmpty() ? Future.succeededFuture(new JsonObject())
-              : notifications.after(id, body.getLong("since") - 1, body.getInteger("limit")).map(read -> {
-                JsonArray told = new JsonArray();
-                read.stream().filter(n -> n.change() != null && n.eventNumber() <= until)
-                    .forEach(n -> told.add(PollChannel.entry(n)));
-                return new JsonObject().put("status", found.get(0).toJson()).put("notifications", told);
-              }))
-          .onSuccess(m::reply)
-          .onFailure(e -> m.fail(Failures.UNAVAILABLE, "Cannot read the subscription's events: " + e.getMessage()));
-    });
+    MessageConsumer<JsonObject> events = vertx.eventBus().localConsumer(Addresses.SUBSCRIPTION_EVENTS,
+        m -> PollChannel.events(statuses, notifications, m));
     vertx.setPeriodic(SCAN_MS, id -> tick());
     vertx.setPeriodic(WATCH_MS, id -> watch());
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NOTIFIED,
@@ -176,7 +164,7 @@ public final class DeliverVerticle extends VerticleBase {
   private boolean watched(Announcement.SubscriptionChange changed) {
     Subscription s = changed.resource() == null ? null
         : subscriptions.at(changed.id(), changed.versionId(), changed.resource());
-    return s != null && s.topic() != null && (s.status().equals("requested") || s.topic().heartbeatSeconds() > 0);
+    return s != null && (s.awaitsHandshake() || s.topic() != null && s.topic().heartbeatSeconds() > 0);
   }
 
   private Future<Void> flushAcks() {

@@ -150,16 +150,11 @@ final class SubscriptionWorker {
     }
     Subscription taken = subscriptions.at(id, version, content);
     channel = taken == null ? null : channels.get(taken.channel().type());
-    if (taken != null && channel != null && (taken.delivering() || handshakes(taken) && version != handshakenAtVersion)) {
+    if (taken != null && channel != null && (taken.delivering() || taken.awaitsHandshake() && version != handshakenAtVersion)) {
       subscription = taken;
     }
     idle = subscription == null;
     return subscription != null;
-  }
-
-  /** Whether it is a topic-based rest-hook subscription waiting for its handshake. */
-  private static boolean handshakes(Subscription s) {
-    return s.topic() != null && s.status().equals("requested") && s.channel().type().equals("rest-hook");
   }
 
   /**
@@ -195,7 +190,7 @@ final class SubscriptionWorker {
       busy = false;
       return;
     }
-    if (subscription != null && handshakes(subscription)) {
+    if (subscription != null && subscription.awaitsHandshake()) {
       handshake();   // before anything else is sent
       return;
     }
@@ -213,7 +208,7 @@ final class SubscriptionWorker {
         backlog.unread();
         backlog.stale();
         retryLater(FETCH_RETRY_MS);
-      } else if (subscription != null && handshakes(subscription)) {
+      } else if (subscription != null && subscription.awaitsHandshake()) {
         handshake();
       } else if (backlog.next() == null) {
         busy = false;
@@ -254,8 +249,8 @@ final class SubscriptionWorker {
     Subscription requested = subscription;
     long sentWith = version;
     channel.send(requested, new Channel.Push(Channel.Push.Type.HANDSHAKE, List.of(), backlog.told())).onComplete(result -> {
-      if (version != sentWith || subscription == null) {
-        next();   // changed during the attempt: its new version is looked at afresh
+      if (version != sentWith || subscription == null || !deliverer.current(this)) {
+        next();   // changed during the attempt (or no longer this node's): looked at afresh, or by its new owner
         return;
       }
       long delay = result.succeeded() ? -1 : attempts.failed(System.currentTimeMillis(), Math::random);
@@ -280,7 +275,9 @@ final class SubscriptionWorker {
           .onFailure(e -> {
             LOG.warning("Subscription/" + id + " could not be set " + (failure == null ? "active" : "error")
                 + " after its handshake (changed meanwhile?): " + e.getMessage());
-            handshakenAtVersion = -1;   // as stored, it still waits for its handshake: tried again
+            if (handshakenAtVersion == sentWith) {
+              handshakenAtVersion = -1;   // as stored, it still waits for its handshake: tried again
+            }
             if (version == sentWith) {
               idle = false;
               backlog.stale();

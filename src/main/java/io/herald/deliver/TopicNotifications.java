@@ -1,5 +1,6 @@
 package io.herald.deliver;
 
+import io.herald.fhir.Instants;
 import io.herald.fhir.NotificationBundles;
 import io.herald.fhir.SubscriptionStatuses;
 import io.herald.store.Change;
@@ -26,16 +27,15 @@ public final class TopicNotifications {
     Subscription.TopicKind kind = subscription.topic();
     // A handshake tells the status as it is (a rest-hook's is still requested); everything else goes out once active.
     String status = push.type() == Channel.Push.Type.HANDSHAKE ? subscription.status() : "active";
-    // The IG: the topic SHOULD NOT be named in an empty notification (it may say more than the receiver may know).
-    String topic = kind.content().equals("empty") ? null : kind.topic();
     SubscriptionStatuses.Status about = new SubscriptionStatuses.Status(base + "/fhir/Subscription/" + subscription.id(),
-        topic, status, push.type().code, push.eventsSinceStart(), List.of(), null);
+        kind.topic(), status, push.type().code, push.eventsSinceStart(), List.of(), null);
     List<NotificationBundles.Event> events = push.events().stream().map(TopicNotifications::event).toList();
     return NotificationBundles.of(base, subscription.id(), about, kind.content(), events, kind.r4b());
   }
 
   static NotificationBundles.Event event(Notification n) {
     Change c = n.change();
-    return new NotificationBundles.Event(n.eventNumber(), c.versionId(), c.type(), c.id(), c.interaction(), c.resource());
+    return new NotificationBundles.Event(n.eventNumber(), c.versionId(), c.type(), c.id(), c.interaction(),
+        c.changedAt() == null ? null : Instants.format(c.changedAt()), c.resource());
   }
 }

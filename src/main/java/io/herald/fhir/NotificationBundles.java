@@ -20,9 +20,11 @@ public final class NotificationBundles {
   /**
    * One event the notification tells of.
    *
-   * @param resource the version the change wrote (for a delete, the last version before it)
+   * @param timestamp when its change was made (FHIR instant), or null
+   * @param resource  the version the change wrote (for a delete, the last version before it)
    */
-  public record Event(long eventNumber, long versionId, String type, String id, String interaction, JsonObject resource) {
+  public record Event(long eventNumber, long versionId, String type, String id, String interaction, String timestamp,
+                      JsonObject resource) {
   }
 
   private NotificationBundles() {
@@ -38,10 +40,12 @@ public final class NotificationBundles {
     String fhir = base + "/fhir/";
     List<SubscriptionStatuses.Event> told = new ArrayList<>(events.size());
     for (Event e : events) {
-      told.add(new SubscriptionStatuses.Event(e.eventNumber(), timestamp(e.resource()),
+      told.add(new SubscriptionStatuses.Event(e.eventNumber(), e.timestamp(),
           content.equals("empty") ? null : fhir + e.type() + "/" + e.id()));
     }
-    SubscriptionStatuses.Status whole = new SubscriptionStatuses.Status(status.subscriptionUrl(), status.topic(),
+    // The IG: an empty notification SHOULD NOT name its topic (it may say more than the receiver may know).
+    SubscriptionStatuses.Status whole = new SubscriptionStatuses.Status(status.subscriptionUrl(),
+        content.equals("empty") ? null : status.topic(),
         status.status(), status.type(), status.eventsSinceStart(), told, status.error());
     String statusId = UUID.randomUUID().toString();
     JsonArray entries = new JsonArray().add(new JsonObject().put("fullUrl", "urn:uuid:" + statusId)
@@ -50,9 +54,8 @@ public final class NotificationBundles {
         .put("response", new JsonObject().put("status", "200")));
     if (!content.equals("empty")) {
       for (Event e : events) {
-        String lastUpdated = timestamp(e.resource());
         entries.add(Bundles.changeEntry(base, e.type(), e.id(), e.interaction(),
-            content.equals("full-resource") ? e.resource() : null, e.versionId(), lastUpdated));
+            content.equals("full-resource") ? e.resource() : null, e.versionId(), e.timestamp()));
       }
     }
     return new JsonObject().put("resourceType", "Bundle").put("id", UUID.randomUUID().toString())
@@ -61,9 +64,4 @@ public final class NotificationBundles {
         .put("type", "history").put("timestamp", Instant.now().toString()).put("entry", entries);
   }
 
-  /** When the change was made: its resource's {@code meta.lastUpdated}. */
-  private static String timestamp(JsonObject resource) {
-    Object meta = resource == null ? null : resource.getValue("meta");
-    return meta instanceof JsonObject m && m.getValue("lastUpdated") instanceof String at ? at : null;
-  }
 }

@@ -44,6 +44,11 @@ final class Errors {
     return new ClientError(400, "structure", message);
   }
 
+  /** The request conflicts with what depends on the resource (e.g. deleting a topic subscriptions use). */
+  static ClientError conflict(String message) {
+    return new ClientError(409, "conflict", message);
+  }
+
   static ClientError gone(String message) {
     return new ClientError(410, "deleted", message);
   }

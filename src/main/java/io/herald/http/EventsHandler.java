@@ -58,7 +58,7 @@ final class EventsHandler {
         for (Object o : reply.getJsonArray("notifications")) {
           JsonObject n = (JsonObject) o;
           events.add(new NotificationBundles.Event(n.getLong("eventNumber"), n.getLong("versionId"), n.getString("type"),
-              n.getString("id"), n.getString("interaction"), n.getJsonObject("resource")));
+              n.getString("id"), n.getString("interaction"), n.getString("lastUpdated"), n.getJsonObject("resource")));
         }
         String base = Responses.base(ctx);
         String told = content != null ? content : status.content() != null ? status.content() : "full-resource";

@@ -46,7 +46,7 @@ final class ResourceHandler {
       } catch (TopicException e) {
         throw Errors.invalid("SubscriptionTopic " + e.getMessage());
       }
-      return topicsAt(topic.url()).map(found -> {
+      return topicsAt(topic.url()).compose(found -> {
         for (Object other : found) {
           String otherId = ((JsonObject) other).getString("id");
           if (!otherId.equals(id)) {
@@ -54,7 +54,7 @@ final class ResourceHandler {
                 + "'s already; a topic is found by its url, so each url names one topic");
           }
         }
-        return null;
+        return id == null ? Future.succeededFuture() : topicInUse(id, topic).map(v -> null);
       });
     }
     if (!type.equals("Subscription")) {
@@ -85,6 +85,49 @@ final class ResourceHandler {
       }
       return parsed;
     });
+  }
+
+  /**
+   * A topic's change must leave the subscriptions on it able to run: while one is requested, active or in error, its
+   * topic keeps its url and the filters it uses, and is not deleted ({@code replacement} null).
+   */
+  private Future<Void> topicInUse(String id, Topic replacement) {
+    return store.request(Addresses.STORE_READ, new JsonObject().put("type", "SubscriptionTopic").put("id", id))
+        .map(read -> read.getJsonObject("resource").getString("url"))
+        .recover(failure -> failure instanceof ReplyException r
+            && (r.failureCode() == Failures.NOT_FOUND || r.failureCode() == Failures.GONE)
+            ? Future.succeededFuture() : Future.failedFuture(failure))
+        .compose(url -> url == null ? Future.succeededFuture() : store.request(Addresses.STORE_SEARCH,
+            new JsonObject().put("type", "Subscription").put("params", new JsonObject()
+                .put("criteria:exact", new JsonArray().add(url))
+                .put("status", new JsonArray().add("requested,active,error"))
+                .put("_count", new JsonArray().add("1000"))))
+            .map(reply -> {
+              for (Object found : reply.getJsonArray("resources")) {
+                JsonObject resource = (JsonObject) found;
+                String subscription = "Subscription/" + resource.getString("id");
+                if (replacement == null) {
+                  throw Errors.conflict("SubscriptionTopic/" + id + " is the topic of " + subscription
+                      + " (and perhaps others); set them off or delete them first");
+                }
+                if (!replacement.url().equals(url)) {
+                  throw Errors.invalid("SubscriptionTopic url cannot change from " + url + " while " + subscription
+                      + " (and perhaps others) subscribe to it");
+                }
+                try {
+                  Subscription.TopicKind kind = subscriptions.parse(resource).topic();
+                  if (kind != null) {
+                    filters.criteria(replacement, kind.filters());
+                  }
+                } catch (TopicException e) {
+                  throw Errors.invalid("SubscriptionTopic: this version would leave " + subscription + " unable to run: "
+                      + e.getMessage());
+                } catch (SubscriptionException e) {
+                  // written under other rules: it does not run, whatever the topic says
+                }
+              }
+              return null;
+            }));
   }
 
   /** The topics with canonical url {@code url} (at most one, as written by Herald). */
@@ -167,7 +210,8 @@ final class ResourceHandler {
       String type = FhirRequests.type(ctx);
       String id = FhirRequests.id(ctx);
       JsonObject command = new JsonObject().put("type", type).put("id", id).put("ifMatch", FhirRequests.ifMatch(ctx));
-      return store.request(Addresses.STORE_DELETE, command).map(reply -> {
+      Future<Void> allowed = type.equals("SubscriptionTopic") ? topicInUse(id, null) : Future.succeededFuture();
+      return allowed.compose(v -> store.request(Addresses.STORE_DELETE, command)).map(reply -> {
         Responses.resource(ctx, 200, reply, type, id, false);
         return reply;
       }).recover(failure -> {

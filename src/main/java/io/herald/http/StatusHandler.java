@@ -5,6 +5,7 @@ import io.herald.fhir.Bundles;
 import io.herald.fhir.SubscriptionStatuses;
 import io.herald.subscription.Statuses;
 import io.herald.subscription.Subscriptions;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -36,19 +37,26 @@ final class StatusHandler {
     StoreClient.handle(ctx, () -> {
       String id = FhirRequests.id(ctx);
       only(ctx, INSTANCE_PARAMETERS, "Subscription/{id}/$status takes no parameters");
-      JsonObject request = new JsonObject().put("ids", new JsonArray().add(id)).put("limit", 1);
-      return client.request(Addresses.SUBSCRIPTION_STATUS, request).map(reply -> {
-        JsonArray found = reply.getJsonArray("statuses");
-        if (found.isEmpty()) {
-          throw Errors.notFound("No Subscription/" + id);
-        }
-        Statuses.Status status = Statuses.Status.fromJson(found.getJsonObject(0));
-        if (status.deleted()) {
-          throw Errors.gone("Subscription/" + id + " is deleted");
-        }
+      return one(client, id).map(status -> {
         respond(ctx, List.of(status), ctx.request().path());
-        return reply;
+        return status;
       });
+    });
+  }
+
+  /** Where subscription {@code id} stands; fails 404 when there is none, 410 when it is deleted. */
+  static Future<Statuses.Status> one(StoreClient client, String id) {
+    JsonObject request = new JsonObject().put("ids", new JsonArray().add(id)).put("limit", 1);
+    return client.request(Addresses.SUBSCRIPTION_STATUS, request).map(reply -> {
+      JsonArray found = reply.getJsonArray("statuses");
+      if (found.isEmpty()) {
+        throw Errors.notFound("No Subscription/" + id);
+      }
+      Statuses.Status status = Statuses.Status.fromJson(found.getJsonObject(0));
+      if (status.deleted()) {
+        throw Errors.gone("Subscription/" + id + " is deleted");
+      }
+      return status;
     });
   }
 

@@ -21,7 +21,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -88,8 +91,8 @@ final class WebSocketBindings {
   /** A WebSocket upgrade at {@link #PATH}. */
   void accept(HttpServerRequest request) {
     request.toWebSocket().onSuccess(socket -> {
-      List<MessageConsumer<JsonObject>> bound = new ArrayList<>();
-      socket.closeHandler(v -> bound.forEach(MessageConsumer::unregister));
+      Map<String, MessageConsumer<JsonObject>> bound = new HashMap<>();   // by subscription id
+      socket.closeHandler(v -> bound.values().forEach(MessageConsumer::unregister));
       socket.textMessageHandler(text -> {
         Matcher m = BIND.matcher(text);
         if (!m.matches()) {
@@ -101,7 +104,11 @@ final class WebSocketBindings {
     });
   }
 
-  private void bind(ServerWebSocket socket, String token, List<MessageConsumer<JsonObject>> bound) {
+  /**
+   * Binds the socket to the token's subscription: its Bundles are passed on from now, held back until its handshake is
+   * written, which goes first. A socket bound to it already stays bound once.
+   */
+  private void bind(ServerWebSocket socket, String token, Map<String, MessageConsumer<JsonObject>> bound) {
     tokens().compose(map -> map.remove(token)).onComplete(taken -> {
       JsonObject binding = taken.succeeded() ? taken.result() : null;
       if (binding == null || binding.getLong("expires") < System.currentTimeMillis()) {
@@ -110,37 +117,49 @@ final class WebSocketBindings {
       }
       String id = binding.getString("subscription");
       store.request(Addresses.STORE_READ, new JsonObject().put("type", "Subscription").put("id", id))
-          .compose(read -> status(id).map(status -> {
+          .compose(read -> status(id).compose(status -> {
             Subscription subscription = subscriptions.at(id, read.getLong("versionId"), read.getJsonObject("resource"));
             if (subscription == null || subscription.topic() == null) {
               throw Errors.invalid("Subscription/" + id + " cannot be run");
             }
-            // Registered before the handshake is written: nothing published after the handshake is missed.
+            if (socket.isClosed() || bound.containsKey(id)) {
+              return Future.succeededFuture();
+            }
+            List<String> held = new ArrayList<>();   // until the handshake is written; null after
+            AtomicReference<List<String>> pending = new AtomicReference<>(held);
             MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.OUT_WEBSOCKET + id,
-                message -> socket.writeTextMessage(message.body().encode()));
-            bound.add(consumer);
-            return consumer.completion().map(v -> notifications.bundle(subscription,
-                new Channel.Push(Channel.Push.Type.HANDSHAKE, List.of(), status.events())));
+                message -> pass(socket, message.body().encode(), pending.get()));
+            bound.put(id, consumer);
+            return consumer.completion().map(v -> {
+              pass(socket, notifications.bundle(subscription,
+                  new Channel.Push(Channel.Push.Type.HANDSHAKE, List.of(), status.events())).encode(), null);
+              pending.set(null);
+              held.forEach(frame -> pass(socket, frame, null));
+              if (socket.isClosed()) {
+                consumer.unregister();   // closed while binding: its close handler ran before the consumer was kept
+              }
+              return null;
+            });
           }))
-          .compose(handshake -> handshake)
-          .onSuccess(handshake -> socket.writeTextMessage(handshake.encode()))
           .onFailure(e -> refuse(socket, "Subscription/" + id + " cannot be bound: " + e.getMessage()));
     });
   }
 
+  /** Writes a frame, or holds it while the handshake is not written; a socket that cannot keep up is closed. */
+  private static void pass(ServerWebSocket socket, String frame, List<String> held) {
+    if (held != null) {
+      held.add(frame);
+    } else if (socket.isClosed()) {
+      return;
+    } else if (socket.writeQueueFull()) {
+      socket.close((short) 1008, "Not keeping up: bind again and read what was missed with $events");
+    } else {
+      socket.writeTextMessage(frame);
+    }
+  }
+
   private Future<Statuses.Status> status(String id) {
-    return store.request(Addresses.SUBSCRIPTION_STATUS, new JsonObject().put("ids", new JsonArray().add(id)).put("limit", 1))
-        .map(reply -> {
-          JsonArray found = reply.getJsonArray("statuses");
-          if (found.isEmpty()) {
-            throw Errors.notFound("No Subscription/" + id);
-          }
-          Statuses.Status status = Statuses.Status.fromJson(found.getJsonObject(0));
-          if (status.deleted()) {
-            throw Errors.gone("Subscription/" + id + " is deleted");
-          }
-          return status;
-        });
+    return StatusHandler.one(store, id);
   }
 
   private Future<AsyncMap<String, JsonObject>> tokens() {

@@ -4,6 +4,7 @@ import io.herald.store.Change;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,9 +30,10 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
   }
 
   /**
-   * {@code {changes: [{versionId, type, id, interaction, resource}], notifications: [{subscription, eventNumber, kind,
-   * versionId?}], changedSubscriptions: [{id, versionId, resource?}]}}. A change's time and previous version are not
-   * carried: delivery never needs them (its changes arrive with both null).
+   * {@code {changes: [{versionId, type, id, interaction, changedAt, resource}], notifications: [{subscription,
+   * eventNumber, kind, versionId?}], changedSubscriptions: [{id, versionId, resource?}]}}. A change's previous version
+   * is not carried: delivery never needs it (its changes arrive with it null). Its time is: a notification tells when
+   * its change was made (for a delete, the deletion, which its resource does not say).
    */
   public JsonObject toJson() {
     JsonArray changes = new JsonArray();
@@ -45,7 +47,8 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
         json.put("versionId", c.versionId());
         if (seen.putIfAbsent(c.versionId(), Boolean.TRUE) == null) {
           changes.add(new JsonObject().put("versionId", c.versionId()).put("type", c.type()).put("id", c.id())
-              .put("interaction", c.interaction()).put("resource", c.resource()));
+              .put("interaction", c.interaction())
+              .put("changedAt", c.changedAt() == null ? null : c.changedAt().toString()).put("resource", c.resource()));
         }
       }
       numbered.add(json);
@@ -61,7 +64,8 @@ public record Announcement(List<Notification> notifications, List<SubscriptionCh
     for (Object o : json.getJsonArray("changes")) {
       JsonObject c = (JsonObject) o;
       changes.put(c.getLong("versionId"), new Change(c.getLong("versionId"), c.getString("type"), c.getString("id"),
-          c.getString("interaction"), null, c.getJsonObject("resource"), null));
+          c.getString("interaction"), c.getString("changedAt") == null ? null : OffsetDateTime.parse(c.getString("changedAt")),
+          c.getJsonObject("resource"), null));
     }
     List<Notification> notifications = new ArrayList<>();
     for (Object o : json.getJsonArray("notifications")) {

@@ -29,7 +29,7 @@ public final class Lifecycle {
   public static Subscription asWritten(Subscription written, long nowMillis) {
     JsonObject resource = written.resource().copy();
     String status = written.status();
-    boolean handshake = written.topic() != null && written.channel().type().equals("rest-hook");
+    boolean handshake = written.handshakes();
     if (handshake && status.equals("active")) {
       status = "requested";
     } else if (!handshake && status.equals("requested")) {

@@ -238,7 +238,23 @@ public final class MatchVerticle extends VerticleBase {
     });
   }
 
+  /** Matches a batch and commits it; on any failure the counters and indexes, moved ahead, are read back. */
   private Future<Void> match(List<Change> changes) {
+    Future<Void> matched;
+    try {
+      matched = matchAndCommit(changes);
+    } catch (RuntimeException e) {
+      matched = Future.failedFuture(e);
+    }
+    return matched.recover(failure -> {
+      // Counters and index moved ahead of the database: take them back from it, then retry.
+      LOG.log(Level.WARNING, "Matching changes " + changes.get(0).versionId() + ".."
+          + changes.get(changes.size() - 1).versionId() + " failed; reloading", failure);
+      return load().transform(reloaded -> Future.failedFuture(failure));
+    });
+  }
+
+  private Future<Void> matchAndCommit(List<Change> changes) {
     TreeMap<String, Long> touched = new TreeMap<>();   // in id order: rows are locked in one order
     List<Notification> numbered = new ArrayList<>();
     List<Announcement.SubscriptionChange> changedSubscriptions = new ArrayList<>();
@@ -307,11 +323,6 @@ public final class MatchVerticle extends VerticleBase {
                 new JsonObject().put("subscriptions", new JsonArray(new ArrayList<>(touched.keySet()))));
           }
           return (Void) null;
-        })
-        .recover(failure -> {
-          // Counters and index moved ahead of the database: take them back from it, then retry.
-          LOG.log(Level.WARNING, "Matching changes " + (from + 1) + ".." + to + " failed; reloading", failure);
-          return load().transform(reloaded -> Future.failedFuture(failure));
         });
   }
 }

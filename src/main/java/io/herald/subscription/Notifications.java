@@ -116,12 +116,21 @@ public final class Notifications {
     return after(id, eventNumber, 0, limit);
   }
 
+  /** Subscription {@code id}'s notifications numbered {@code from} to {@code to} (inclusive) still kept, at most {@code limit}. */
+  public Future<List<Notification>> between(String id, long from, long to, int limit) {
+    return read(SubscriptionSql.NOTIFICATIONS_BETWEEN, id, Tuple.of(id, from, to, limit));
+  }
+
   /**
    * Subscription {@code id}'s notifications after {@code eventNumber} and, those of a change, after
    * {@code versionId}, in order, at most {@code limit}.
    */
   private Future<List<Notification>> after(String id, long eventNumber, long versionId, int limit) {
-    return pool.preparedQuery(SubscriptionSql.NOTIFICATIONS).execute(Tuple.of(id, eventNumber, versionId, limit)).map(rows -> {
+    return read(SubscriptionSql.NOTIFICATIONS, id, Tuple.of(id, eventNumber, versionId, limit));
+  }
+
+  private Future<List<Notification>> read(String sql, String id, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
       List<Notification> found = new ArrayList<>(rows.size());
       for (Row row : rows) {
         Notification.Kind kind = Notification.Kind.of(row.getString("kind"));

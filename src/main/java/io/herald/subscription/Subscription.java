@@ -82,6 +82,16 @@ public record Subscription(String id, long versionId, String status, Kind kind, 
     return status.equals("active");
   }
 
+  /** Whether it is handshaken before it is told anything: a topic-based rest-hook subscription (the Backport IG). */
+  public boolean handshakes() {
+    return kind instanceof TopicKind && channel.type().equals("rest-hook");
+  }
+
+  /** Whether it waits for its handshake: it {@link #handshakes} and is {@code requested}. */
+  public boolean awaitsHandshake() {
+    return handshakes() && status.equals("requested");
+  }
+
   /** Its topic-based kind, or null for a criteria subscription. */
   public TopicKind topic() {
     return kind instanceof TopicKind t ? t : null;

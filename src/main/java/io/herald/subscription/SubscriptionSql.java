@@ -28,13 +28,20 @@ final class SubscriptionSql {
    * versionId $3), in order, at most $4, each with its change's time and the resource the change wrote (from its
    * history row; for a delete, the version before it).
    */
-  static final String NOTIFICATIONS =
-      "SELECT n.event_number, n.kind, n.version_id, n.type, n.id, n.interaction, h.last_updated AS changed_at,"
-          + " coalesce(h.content, (SELECT p.content FROM resource_history p WHERE p.type = h.type AND p.id = h.id"
-          + " AND p.version_id < h.version_id ORDER BY p.version_id DESC LIMIT 1)) AS content"
-          + " FROM notification n LEFT JOIN resource_history h ON h.version_id = n.version_id"
-          + " WHERE n.subscription_id = $1 AND n.event_number > $2 AND (n.version_id IS NULL OR n.version_id > $3)"
-          + " ORDER BY n.event_number LIMIT $4";
+  static final String NOTIFICATIONS = notifications(
+      "n.event_number > $2 AND (n.version_id IS NULL OR n.version_id > $3) ORDER BY n.event_number LIMIT $4");
+
+  /** Subscription $1's notifications numbered $2 to $3 (inclusive), in order, at most $4, as {@link #NOTIFICATIONS}. */
+  static final String NOTIFICATIONS_BETWEEN =
+      notifications("n.event_number BETWEEN $2 AND $3 ORDER BY n.event_number LIMIT $4");
+
+  private static String notifications(String where) {
+    return "SELECT n.event_number, n.kind, n.version_id, n.type, n.id, n.interaction, h.last_updated AS changed_at,"
+        + " coalesce(h.content, (SELECT p.content FROM resource_history p WHERE p.type = h.type AND p.id = h.id"
+        + " AND p.version_id < h.version_id ORDER BY p.version_id DESC LIMIT 1)) AS content"
+        + " FROM notification n LEFT JOIN resource_history h ON h.version_id = n.version_id"
+        + " WHERE n.subscription_id = $1 AND " + where;
+  }
 
   /**
    * Where subscription $1 stands for a poller: whether it exists, its status, its latest eventNumber, and the
@@ -71,12 +78,14 @@ final class SubscriptionSql {
 
   /**
    * Topic-based subscriptions a deliverer is to look at without notifications: those waiting for their handshake
-   * (requested), and active ones with a heartbeat period ($1: the heartbeat extension's URL).
+   * (requested), and active ones with a heartbeat period ($1: the heartbeat extension's URL). A superset (criteria
+   * that are URLs, any channel): the worker decides by the subscription's model.
    */
   static final String WATCHED =
       "SELECT r.id FROM resource r WHERE r.type = 'Subscription' AND NOT r.deleted"
           + " AND r.content ->> 'criteria' ~ '^(https?|urn):' AND (r.content ->> 'status' = 'requested'"
-          + " OR r.content ->> 'status' = 'active' AND jsonb_path_exists(r.content, '$.channel.extension[*] ? (@.url == $u)',"
+          + " OR r.content ->> 'status' = 'active' AND jsonb_path_exists(r.content,"
+          + " '$.channel.extension[*] ? (@.url == $u && @.valueUnsignedInt > 0)',"
           + " jsonb_build_object('u', $1::text)))";
 
   /**

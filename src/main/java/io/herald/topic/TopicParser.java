@@ -27,7 +27,8 @@ public final class TopicParser {
       "above", "below", "in", "not-in", "of-type");
   private static final Set<String> STATUSES = Set.of("draft", "active", "retired", "unknown");
   private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
-  private static final Pattern CANONICAL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:\\S+");
+  /** As a topic-based subscription's criteria is recognised: an http, https or urn URL. */
+  private static final Pattern CANONICAL = Pattern.compile("(https?|urn):\\S+");
   private static final Set<String> RESULTS = Set.of("test-passes", "test-fails");
 
   private final CriteriaParser criteria;
@@ -42,7 +43,7 @@ public final class TopicParser {
   public Topic parse(JsonObject resource) {
     Object url = resource.getValue("url");
     if (!(url instanceof String u) || !CANONICAL.matcher(u).matches() || u.contains("|")) {
-      throw new TopicException("url is required: the topic's canonical URL (an absolute URI without a version), not "
+      throw new TopicException("url is required: the topic's canonical URL (an http, https or urn URI without a version), not "
           + describe(url));
     }
     Object status = resource.getValue("status");

@@ -42,6 +42,28 @@ class SubscriptionsTest {
     assertTrue(s.delivering());
   }
 
+  private static JsonObject onTopic(String payload) {
+    JsonObject s = hook("t").put("criteria", "http://example.org/SubscriptionTopic/t").put("status", "requested");
+    s.getJsonObject("channel").put("payload", payload);
+    return s;
+  }
+
+  @Test
+  void aTopicBasedSubscriptionTakesItsStatusShapeFromItsPayloadElseFromTheConfiguration() {
+    Subscriptions r4b = new Subscriptions(
+        new CriteriaParser(Registries.load(Path.of("conf/search-parameters.json")).registry()), Channels.rules(), true);
+    assertFalse(subscriptions.parse(onTopic("application/fhir+json")).topic().r4b());
+    assertTrue(subscriptions.parse(onTopic("application/fhir+json; fhirVersion=4.3")).topic().r4b());
+    assertTrue(r4b.parse(onTopic("application/fhir+json")).topic().r4b(), "subscriptions.statusShape r4b");
+    assertFalse(r4b.parse(onTopic("application/json;fhirVersion=4.0")).topic().r4b(), "the payload asks for R4");
+    assertRefused(onTopic("application/fhir+json; fhirVersion=5.0"), "fhirVersion 5.0");
+    Subscription s = subscriptions.parse(onTopic("application/fhir+json"));
+    assertEquals("empty", s.topic().content(), "the IG's default payload content");
+    assertEquals("requested", Lifecycle.asWritten(s, 0).status(), "a rest-hook waits for its handshake");
+    assertEquals("requested", Lifecycle.asWritten(subscriptions.parse(onTopic("application/fhir+json").put("status", "active")), 0)
+        .status(), "written active, it is handshaken first too");
+  }
+
   @Test
   void eachVersionIsParsedOnceAndAnOlderOneNeverReplacesANewer() {
     JsonObject v2 = hook("b").put("meta", new JsonObject().put("versionId", "2"));

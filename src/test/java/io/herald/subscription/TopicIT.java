@@ -353,11 +353,14 @@ class TopicIT {
     Await.until(() -> bundles("/outage").stream().mapToInt(b -> events(
         b.getJsonArray("entry").getJsonObject(0).getJsonObject("resource")).size()).sum() >= 10);
     List<Long> numbers = new ArrayList<>();
+    int largest = 0;
     for (JsonObject bundle : bundles("/outage").subList(1, bundles("/outage").size())) {
       List<JsonArray> events = events(bundle.getJsonArray("entry").getJsonObject(0).getJsonObject("resource"));
       assertTrue(events.size() <= 3, "at most maxCount events in a bundle: " + events.size());
+      largest = Math.max(largest, events.size());
       events.forEach(e -> numbers.add(Long.parseLong(part(e, "event-number"))));
     }
+    assertEquals(3, largest, "the backlog went out in bundles of maxCount");
     List<Long> expected = new ArrayList<>();
     for (long n = 1; n <= 10; n++) {
       expected.add(n);
@@ -412,6 +415,48 @@ class TopicIT {
     assertFalse(deleted.containsKey("resource"), "a delete wrote no resource");
     assertEquals("2", parameter(bundles("/changing").get(2).getJsonArray("entry").getJsonObject(0).getJsonObject("resource"),
         "events-since-subscription-start"), "finished did not fire under the new version");
+  }
+
+  @Test
+  void whatHappensWhileTheHandshakeIsUnderWayIsToldOnceTheSubscriptionIsActive() throws Exception {
+    String patient = "p-meanwhile";
+    receiver.delay(1500);   // the handshake takes a while to be answered
+    try {
+      String id = create(subscription(TOPIC, patient, receiver.url("/meanwhile"), "id-only", "application/fhir+json"));
+      assertEquals(201, node.put("/Encounter/m1", encounter("m1", patient, "finished").encode()).status);
+      assertEquals("requested", node.get("/Subscription/" + id).json().getString("status"), "still handshaking");
+      Await.until(() -> bundles("/meanwhile").size() == 2);
+      JsonObject status = bundles("/meanwhile").get(1).getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
+      assertEquals("event-notification", parameter(status, "type"));
+      assertEquals("1", part(events(status).get(0), "event-number"));
+    } finally {
+      receiver.delay(0);
+    }
+  }
+
+  @Test
+  void aTopicInUseKeepsItsUrlAndTheFiltersItsSubscriptionsUseAndIsNotDeleted() throws Exception {
+    String url = "http://example.org/fhir/SubscriptionTopic/in-use";
+    JsonObject topic = topic(url, "in-use");
+    assertEquals(201, node.put("/SubscriptionTopic/in-use", topic.encode()).status);
+    String id = create(subscription(url, "p-in-use", receiver.url("/in-use"), "empty", "application/fhir+json"));
+    Await.until(() -> "active".equals(node.get("/Subscription/" + id).json().getString("status")));
+
+    Reply deleted = node.delete("/SubscriptionTopic/in-use");
+    assertEquals(409, deleted.status, deleted.toString());
+    assertTrue(deleted.diagnostics().contains("Subscription/" + id), deleted.diagnostics());
+    Reply moved = node.put("/SubscriptionTopic/in-use", topic(url + "-moved", "in-use").encode());
+    assertEquals(400, moved.status);
+    assertTrue(moved.diagnostics().contains("url cannot change"), moved.diagnostics());
+    Reply narrowed = node.put("/SubscriptionTopic/in-use", topic(url, "in-use").put("canFilterBy", new JsonArray()).encode());
+    assertEquals(400, narrowed.status);
+    assertTrue(narrowed.diagnostics().contains("Subscription/" + id + " unable to run"), narrowed.diagnostics());
+    JsonObject described = topic(url, "in-use").put("title", "Encounters finished");
+    assertEquals(200, node.put("/SubscriptionTopic/in-use", described.encode()).status, "a change that keeps them running");
+
+    JsonObject off = node.get("/Subscription/" + id).json().put("status", "off");
+    assertEquals(200, node.put("/Subscription/" + id, off.encode()).status);
+    assertEquals(200, node.delete("/SubscriptionTopic/in-use").status, "no subscription runs on it now");
   }
 
   @Test

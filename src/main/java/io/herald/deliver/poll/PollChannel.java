@@ -6,12 +6,14 @@ import io.herald.database.Outage;
 import io.herald.fhir.Instants;
 import io.herald.subscription.Notification;
 import io.herald.subscription.Notifications;
+import io.herald.subscription.Statuses;
 import io.herald.subscription.Subscription;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +45,23 @@ public final class PollChannel {
         .put("type", n.change().type()).put("id", n.change().id()).put("interaction", n.change().interaction())
         .put("lastUpdated", Instants.format(n.change().changedAt()))
         .put("resource", n.change().resource());
+  }
+
+  /**
+   * Answers {@code $events} ({@link io.herald.bus.Addresses#SUBSCRIPTION_EVENTS}): the subscription as it stands, and its
+   * kept notifications in the range asked for. Like a poll, a read of the notifications the matcher numbered.
+   */
+  public static void events(Statuses statuses, Notifications notifications, Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String id = body.getString("id");
+    statuses.of(List.of(id), null, 1).compose(found -> found.isEmpty() ? Future.succeededFuture(new JsonObject())
+            : notifications.between(id, body.getLong("since"), body.getLong("until"), body.getInteger("limit")).map(read -> {
+              JsonArray told = new JsonArray();
+              read.stream().filter(n -> n.change() != null).forEach(n -> told.add(entry(n)));
+              return new JsonObject().put("status", found.get(0).toJson()).put("notifications", told);
+            }))
+        .onSuccess(message::reply)
+        .onFailure(e -> message.fail(Failures.UNAVAILABLE, "Cannot read the subscription's events: " + e.getMessage()));
   }
 
   /**
