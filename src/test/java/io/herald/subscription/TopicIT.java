@@ -35,7 +35,7 @@ class TopicIT {
   private static final String TOPIC = "http://example.org/fhir/SubscriptionTopic/encounter-finished";
   private static final String BP = Backport.BASE;
   private static final JsonObject FAST = new JsonObject().put("deliver", new JsonObject()
-      .put("retryBaseMillis", 20).put("retryCapMillis", 200).put("timeoutSeconds", 2));
+      .put("retryBaseMillis", 20).put("retryCapMillis", 200).put("timeoutSeconds", 60));
 
   private static Receiver receiver;
   private static HeraldNode node;
@@ -385,6 +385,18 @@ class TopicIT {
     assertNull(node.get("/Subscription/" + id).json().getString("error"));
     assertEquals("handshake", parameter(bundles("/handshake-again").get(0).getJsonArray("entry").getJsonObject(0)
         .getJsonObject("resource"), "type"));
+  }
+
+  @Test
+  void theSubscriptionsTimeoutBoundsEachAttempt() throws Exception {
+    // The receiver never answers; Herald's own timeout here is a minute, the subscription's a second: its handshake
+    // gives up after its attempts of a second each, not of a minute.
+    JsonObject s = subscription(TOPIC, "p-timeout", receiver.url("/hang/timeout"), "empty", "application/fhir+json");
+    s.getJsonObject("channel").put("extension", new JsonArray()
+        .add(new JsonObject().put("url", BP + "backport-timeout").put("valueUnsignedInt", 1)));
+    String id = create(s);
+    Await.until(() -> "error".equals(node.get("/Subscription/" + id).json().getString("status")));
+    assertTrue(node.get("/Subscription/" + id).json().getString("error").contains("The handshake failed"));
   }
 
   @Test
