@@ -324,6 +324,11 @@ public final class SubscriptionBenchmark {
 
   /** Until the matcher's cursor has reached the newest change. */
   private void awaitMatcher() {
+    awaitMatcher(pool);
+  }
+
+  /** Until the matcher's cursor has reached the newest change of the database {@code pool} reads. */
+  static void awaitMatcher(Pool pool) {
     while (!pool.query("SELECT (SELECT version_id FROM match_cursor WHERE id = 1) >= (SELECT coalesce(max(version_id), 0) FROM change)")
         .execute().await().iterator().next().getBoolean(0)) {
       try {
@@ -339,7 +344,7 @@ public final class SubscriptionBenchmark {
     return count / (double) seconds;
   }
 
-  private static double mean(double[] values) {
+  static double mean(double[] values) {
     double sum = 0;
     for (double v : values) {
       sum += v;
@@ -347,7 +352,8 @@ public final class SubscriptionBenchmark {
     return sum / values.length;
   }
 
-  private static double ms(Histogram h, double percentile) {
+  /** A latency histogram's percentile (recorded in µs) in ms. */
+  static double ms(Histogram h, double percentile) {
     return h.getValueAtPercentile(percentile) / 1000.0;
   }
 }

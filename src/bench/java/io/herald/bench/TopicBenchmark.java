@@ -227,26 +227,14 @@ public final class TopicBenchmark {
   /** Writes subscriptions in bulk (already active or off: no handshake), and waits until the matcher has them. */
   private void bulk(java.util.stream.Stream<JsonObject> subscriptions) {
     BulkLoad.load(pool, registry, subscriptions.iterator(), 4, 64).await();
-    while (!pool.query("SELECT (SELECT version_id FROM match_cursor WHERE id = 1) >= (SELECT coalesce(max(version_id), 0) FROM change)")
-        .execute().await().iterator().next().getBoolean(0)) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    SubscriptionBenchmark.awaitMatcher(pool);
   }
 
   private static double mean(double[] values) {
-    double sum = 0;
-    for (double v : values) {
-      sum += v;
-    }
-    return sum / values.length;
+    return SubscriptionBenchmark.mean(values);
   }
 
   private static double ms(Histogram h, double percentile) {
-    return h.getValueAtPercentile(percentile) / 1000.0;
+    return SubscriptionBenchmark.ms(h, percentile);
   }
 }

@@ -4,6 +4,7 @@ import io.herald.bus.Addresses;
 import io.herald.fhir.NotificationBundles;
 import io.herald.fhir.SubscriptionStatuses;
 import io.herald.subscription.Statuses;
+import io.herald.subscription.Subscription;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,7 +24,6 @@ final class EventsHandler {
   static final int MAX_EVENTS = 1000;
   private static final Set<String> PARAMETERS = Set.of("eventsSinceNumber", "eventsUntilNumber", "content", "_format",
       "_pretty");
-  private static final Set<String> CONTENTS = Set.of("empty", "id-only", "full-resource");
 
   private final StoreClient client;
 
@@ -42,7 +42,7 @@ final class EventsHandler {
       long since = number(ctx, "eventsSinceNumber", 1);
       long until = number(ctx, "eventsUntilNumber", Long.MAX_VALUE);
       String content = ctx.queryParams().get("content");
-      if (content != null && !CONTENTS.contains(content)) {
+      if (content != null && !Subscription.TopicKind.CONTENTS.contains(content)) {
         throw Errors.invalid("$events parameter 'content': '" + content + "' is not one of empty, id-only, full-resource");
       }
       JsonObject request = new JsonObject().put("id", id).put("since", since).put("until", until).put("limit", MAX_EVENTS);

@@ -4,6 +4,7 @@ import io.herald.criteria.Criteria;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A subscription as Herald runs it, parsed once from one version of its resource ({@link Subscriptions#parse}) and
@@ -38,6 +39,9 @@ public record Subscription(String id, long versionId, String status, Kind kind, 
    */
   public record TopicKind(String topic, List<String> filters, String content,
                           int heartbeatSeconds, int timeoutSeconds, int maxCount, boolean r4b) implements Kind {
+
+    /** The payload contents, as the IG codes them. */
+    public static final Set<String> CONTENTS = Set.of("empty", "id-only", "full-resource");
   }
 
   /**

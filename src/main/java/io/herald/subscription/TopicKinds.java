@@ -17,8 +17,6 @@ import java.util.regex.Pattern;
  */
 final class TopicKinds {
 
-  /** The payload contents, as the IG codes them. */
-  static final Set<String> CONTENTS = Set.of("empty", "id-only", "full-resource");
   /** The channel types a topic-based subscription may use. */
   static final Set<String> CHANNELS = Set.of("rest-hook", "websocket");
   /** A payload: FHIR JSON, with mime parameters (e.g. {@code fhirVersion=4.3}). */
@@ -83,7 +81,7 @@ final class TopicKinds {
     for (JsonObject extension : extensions(payloadElement, "channel._payload")) {
       String url = url(extension, "channel._payload");
       if (url.equals(Backport.PAYLOAD_CONTENT)) {
-        if (!(extension.getValue("valueCode") instanceof String code) || !CONTENTS.contains(code)) {
+        if (!(extension.getValue("valueCode") instanceof String code) || !Subscription.TopicKind.CONTENTS.contains(code)) {
           throw new SubscriptionException("backport-payload-content " + Subscriptions.describe(extension.getValue("valueCode"))
               + " is not one of empty, id-only, full-resource");
         }
