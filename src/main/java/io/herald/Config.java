@@ -27,7 +27,9 @@ public final class Config {
       "HERALD_PG_URI", "store.pgUri",
       "HERALD_DATA_DIR", "store.dataDir",
       "HERALD_PG_POOL_SIZE", "store.poolSize",
-      "HERALD_CLUSTER", "cluster.enabled");
+      "HERALD_CLUSTER", "cluster.enabled",
+      "HERALD_CLUSTER_MEMBERS", "cluster.members",
+      "HERALD_CLUSTER_PORT", "cluster.port");
 
   private Config() {
   }

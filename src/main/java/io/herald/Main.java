@@ -1,6 +1,6 @@
 package io.herald;
 
-import com.hazelcast.config.FileSystemXmlConfig;
+import io.herald.cluster.ClusterConfig;
 import io.herald.deliver.RetryPolicy;
 import io.herald.deliver.live.LiveConfig;
 import io.herald.subscription.SubscriptionsConfig;
@@ -39,12 +39,12 @@ public final class Main {
     JsonObject config;
     StoreConfig store;
     HttpConfig http;
-    boolean clustered;
+    ClusterConfig cluster;
     try {
       config = Config.load(System.getenv());
       store = StoreConfig.from(config.getJsonObject("store"));
       http = HttpConfig.from(config.getJsonObject("http"));
-      clustered = Config.bool(config.getJsonObject("cluster"), "enabled");
+      cluster = ClusterConfig.from(config.getJsonObject("cluster"));
     } catch (IllegalArgumentException e) {
       System.err.println("Herald cannot start: " + e.getMessage());
       System.exit(2);
@@ -55,9 +55,8 @@ public final class Main {
     StoreConfig storeConfig = embedded == null ? store : store.withPgUri(embedded.uri());
     Vertx vertx;
     try {
-      vertx = clustered
-          ? Vertx.builder().withClusterManager(new HazelcastClusterManager(
-              new FileSystemXmlConfig(config.getJsonObject("cluster").getString("config", "cluster.xml")))).buildClustered().await()
+      vertx = cluster.enabled()
+          ? Vertx.builder().withClusterManager(new HazelcastClusterManager(cluster.hazelcast())).buildClustered().await()
           : Vertx.vertx();
     } catch (FileNotFoundException e) {
       System.err.println("Herald cannot start: no Hazelcast configuration at " + e.getMessage());

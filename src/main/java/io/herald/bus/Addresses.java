@@ -19,6 +19,9 @@ public final class Addresses {
   /** http → store. Body {type, params: {name: [values]}}. Reply {resources[], snapshot, total?, nextOffset?}. */
   public static final String STORE_SEARCH = "herald.store.search";
 
+  /** http → store (node-local). Body {}. Reply {}: the database answered a query (for {@code /health/ready}). */
+  public static final String STORE_PING = "herald.store.ping";
+
   /**
    * http → deliver (the poll channel, on every node). Body {subscription, from?, count}. Reply {entries[{versionId,
    * eventNumber, type, id, interaction, lastUpdated, resource}], more}: notifications after versionId {@code from}

@@ -78,6 +78,8 @@ public final class HttpVerticle extends VerticleBase {
     bridge = new EventBusBridge(vertx, config.socketQueueBytes());
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
+    get(router, "/health/live").handler(Health.live(vertx));
+    get(router, "/health/ready").handler(Health.ready(vertx));
     get(router, "/fhir/metadata").handler(metadata::capabilities);
     only(router, "/fhir/metadata", "GET, HEAD");
     get(router, "/fhir/_history").handler(history::system);

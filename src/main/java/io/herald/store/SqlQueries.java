@@ -3,6 +3,9 @@ package io.herald.store;
 /** Every fixed SQL statement of the store. Search SQL is composed in {@link SearchSql}. */
 final class SqlQueries {
 
+  /** Whether the database answers. */
+  static final String PING = "SELECT 1";
+
   /** One whole write (see herald_write in db/V1__resources_and_change_feed.sql). */
   static final String WRITE =
       "SELECT outcome, version_id, meta, current_version FROM herald_write($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb)";

@@ -73,6 +73,7 @@ public final class StoreVerticle extends VerticleBase {
           HistoryQuery.parse(params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
       consume(bus, Addresses.STORE_SEARCH, body -> store.search(SearchRequest.parse(parser, registry.registry(),
           body.getString("type"), params(body.getJsonObject("params")), config.defaultPageSize(), config.maxPageSize())));
+      consume(bus, Addresses.STORE_PING, body -> pool.query(SqlQueries.PING).execute().map(rows -> new JsonObject()));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }

@@ -8,6 +8,9 @@ import io.herald.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +28,9 @@ class DatabaseOutageIT {
       Reply before = node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Before\"}]}");
       assertEquals(201, before.status, before::toString);
       String id = before.json().getString("id");
+      Reply ready = health(node, "ready");
+      assertEquals(200, ready.status, ready.toString());
+      assertEquals("UP", ready.json().getString("status"));
 
       relay.cut();
       long cutAt = System.currentTimeMillis();
@@ -41,6 +47,10 @@ class DatabaseOutageIT {
         assertEquals(Integer.toString(Errors.RETRY_AFTER_SECONDS), reply.header("Retry-After"));
         assertTrue(reply.diagnostics().contains("out of reach"), reply::toString);
       }
+      Reply notReady = health(node, "ready");
+      assertEquals(503, notReady.status, "a load balancer sends it nothing now: " + notReady);
+      assertEquals("DOWN", notReady.json().getString("status"));
+      assertEquals(200, health(node, "live").status, "but it is alive: no restart");
 
       relay.restore();
       long deadline = System.currentTimeMillis() + 10_000;
@@ -51,6 +61,11 @@ class DatabaseOutageIT {
       assertEquals(200, after.status, after.toString());
       assertEquals(201, node.post("/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"After\"}]}").status);
       assertEquals(2, node.count("resource"), "what was refused during the outage was not written");
+      assertEquals(200, health(node, "ready").status, "ready again");
     }
+  }
+
+  private static Reply health(HeraldNode node, String which) {
+    return node.send(HttpRequest.newBuilder(URI.create("http://localhost:" + node.herald.port() + "/health/" + which)).GET());
   }
 }
