@@ -45,6 +45,7 @@ public final class Main {
       store = StoreConfig.from(config.getJsonObject("store"));
       http = HttpConfig.from(config.getJsonObject("http"));
       cluster = ClusterConfig.from(config.getJsonObject("cluster"));
+      System.setProperty(NodeLogFormatter.PROPERTY, hostName() + ":" + http.port());
     } catch (IllegalArgumentException e) {
       System.err.println("Herald cannot start: " + e.getMessage());
       System.exit(2);
@@ -90,6 +91,14 @@ public final class Main {
       // java.util.logging resets itself in its own shutdown hook, so the last word goes to stderr.
       System.err.println("Herald stopped");
     }, "herald-shutdown"));
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   private static void stopQuietly(EmbeddedPostgres embedded) {
