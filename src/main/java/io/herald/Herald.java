@@ -1,5 +1,6 @@
 package io.herald;
 
+import io.herald.cluster.Members;
 import io.herald.criteria.CriteriaParser;
 import io.herald.deliver.Channels;
 import io.herald.deliver.DeliverVerticle;
@@ -51,11 +52,12 @@ public final class Herald {
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
     return deploy(vertx, store, http, RetryPolicy.from(Config.defaults().getJsonObject("deliver")),
         LiveConfig.from(Config.defaults().getJsonObject("live")),
-        SubscriptionsConfig.from(Config.defaults().getJsonObject("subscriptions"), http.port()));
+        SubscriptionsConfig.from(Config.defaults().getJsonObject("subscriptions"), http.port()), Members.alone());
   }
 
+  /** @param members the cluster's members ({@link Members#alone()} when not clustered): who delivers what */
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http, RetryPolicy deliver,
-                                      LiveConfig live, SubscriptionsConfig topics) {
+                                      LiveConfig live, SubscriptionsConfig topics, Members members) {
     AtomicReference<String> storeId = new AtomicReference<>();
     AtomicReference<String> matchId = new AtomicReference<>();
     AtomicReference<String> deliverId = new AtomicReference<>();
@@ -74,7 +76,7 @@ public final class Herald {
               })
               .compose(id -> {
                 matchId.set(id);
-                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver, topics));
+                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver, topics, members));
               })
               .compose(id -> {
                 deliverId.set(id);

@@ -1,6 +1,7 @@
 package io.herald;
 
 import io.herald.cluster.ClusterConfig;
+import io.herald.cluster.Members;
 import io.herald.deliver.RetryPolicy;
 import io.herald.deliver.live.LiveConfig;
 import io.herald.subscription.SubscriptionsConfig;
@@ -55,10 +56,16 @@ public final class Main {
     EmbeddedPostgres embedded = store.pgUri() == null ? EmbeddedPostgres.start(store.dataDir()) : null;
     StoreConfig storeConfig = embedded == null ? store : store.withPgUri(embedded.uri());
     Vertx vertx;
+    Members members;
     try {
-      vertx = cluster.enabled()
-          ? Vertx.builder().withClusterManager(new HazelcastClusterManager(cluster.hazelcast())).buildClustered().await()
-          : Vertx.vertx();
+      if (cluster.enabled()) {
+        HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
+        vertx = Vertx.builder().withClusterManager(manager).buildClustered().await();
+        members = Members.of(manager);
+      } else {
+        vertx = Vertx.vertx();
+        members = Members.alone();
+      }
     } catch (FileNotFoundException e) {
       System.err.println("Herald cannot start: no Hazelcast configuration at " + e.getMessage());
       stopQuietly(embedded);
@@ -70,7 +77,7 @@ public final class Main {
     try {
       herald = Herald.deploy(vertx, storeConfig, http, RetryPolicy.from(config.getJsonObject("deliver")),
         LiveConfig.from(config.getJsonObject("live")),
-        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port())).await();
+        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), members).await();
     } catch (RuntimeException e) {
       LOG.severe("Herald failed to start: " + e);
       vertx.close().await();

@@ -2,7 +2,8 @@ package io.herald.deliver;
 
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
-import io.herald.cluster.Ownership;
+import io.herald.cluster.DeliveryShares;
+import io.herald.cluster.Members;
 import io.herald.database.Database;
 import io.herald.deliver.poll.PollChannel;
 import io.herald.subscription.Announcement;
@@ -32,7 +33,8 @@ import java.util.logging.Logger;
  * announcements, and a scan every second for subscriptions left behind (after a restart, a lost wake-up, a resume).
  * Acknowledgements are recorded in {@code delivery_state}, flushed every few milliseconds and on stop: after a crash
  * only the notifications delivered since the last flush are sent again (at-least-once). Workers run where
- * {@link Ownership} says; the poll channel's reads are answered on every node.
+ * {@link DeliveryShares} says (each node its share of the subscriptions, moved as members come and go, fenced by
+ * PostgreSQL locks); the poll channel's reads are answered on every node.
  */
 public final class DeliverVerticle extends VerticleBase {
 
@@ -45,17 +47,20 @@ public final class DeliverVerticle extends VerticleBase {
   private final Subscriptions subscriptions;
   private final RetryPolicy policy;
   private final SubscriptionsConfig topics;
+  private final Members members;
   private final Map<String, SubscriptionWorker> workers = new HashMap<>();
   private final TreeMap<String, Long> pendingAcks = new TreeMap<>();   // in id order: rows are locked in one order
   private Pool pool;
   private Notifications notifications;
   private Map<String, Channel> channels;
-  private Ownership ownership;
+  private DeliveryShares shares;
   private boolean stopping;
   private boolean flushing;
 
-  public DeliverVerticle(String pgUri, Subscriptions subscriptions, RetryPolicy policy, SubscriptionsConfig topics) {
+  public DeliverVerticle(String pgUri, Subscriptions subscriptions, RetryPolicy policy, SubscriptionsConfig topics,
+                         Members members) {
     this.pgUri = pgUri;
+    this.members = members;
     this.subscriptions = subscriptions;
     this.policy = policy;
     this.topics = topics;
@@ -84,20 +89,15 @@ public final class DeliverVerticle extends VerticleBase {
         m -> announced(m.body()));
     vertx.setPeriodic(SCAN_MS, id -> scan());
     vertx.setPeriodic(ACK_FLUSH_MS, id -> flushAcks());
-    ownership = new Ownership(vertx, options, Ownership.Role.DELIVERY, () -> {
-      workers.clear();
-      scan();
-      watch();
-      return Future.succeededFuture();
-    }, () -> { });
+    shares = new DeliveryShares(vertx, options, members, handover);
     return Future.join(List.of(polls.completion(), status.completion(), events.completion(), notified.completion(),
-        ownership.start()));
+        shares.start()));
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    return flushAcks().eventually(ownership::stop).eventually(() -> pool.close());
+    return flushAcks().eventually(shares::stop).eventually(() -> pool.close());
   }
 
   private static List<String> strings(JsonArray values) {
@@ -106,12 +106,12 @@ public final class DeliverVerticle extends VerticleBase {
 
   /** Active subscriptions of a pushing channel with notifications not yet acknowledged: a worker looks. */
   private void scan() {
-    if (!ownership.held() || stopping) {
+    if (!shares.any() || stopping) {
       return;
     }
     notifications.behind(channels.keySet())
         .onSuccess(behind -> behind.forEach((id, latest) -> {
-          if (ownership.owns(id)) {
+          if (shares.owns(id)) {
             workers.computeIfAbsent(id, this::worker).rescan(latest);
           }
         }))
@@ -120,12 +120,12 @@ public final class DeliverVerticle extends VerticleBase {
 
   /** Topic-based subscriptions waiting for a handshake or with a heartbeat: each has a worker, which looks. */
   private void watch() {
-    if (!ownership.held() || stopping) {
+    if (!shares.any() || stopping) {
       return;
     }
     notifications.watched()
         .onSuccess(ids -> ids.forEach(id -> {
-          if (ownership.owns(id)) {
+          if (shares.owns(id)) {
             workers.computeIfAbsent(id, this::worker).watch();
           }
         }))
@@ -140,13 +140,13 @@ public final class DeliverVerticle extends VerticleBase {
 
   /** The matcher's announcement: workers deliver straight from it when caught up, else read the database. */
   private void announced(JsonObject batch) {
-    if (!ownership.held() || stopping) {
+    if (!shares.any() || stopping) {
       return;
     }
     Announcement announcement = Announcement.fromJson(batch);
     for (Announcement.SubscriptionChange changed : announcement.changedSubscriptions()) {
       SubscriptionWorker worker = workers.get(changed.id());
-      if (worker == null && watched(changed) && ownership.owns(changed.id())) {
+      if (worker == null && watched(changed) && shares.owns(changed.id())) {
         worker = workers.computeIfAbsent(changed.id(), this::worker);
       }
       if (worker != null) {
@@ -154,7 +154,7 @@ public final class DeliverVerticle extends VerticleBase {
       }
     }
     for (Notification n : announcement.notifications()) {
-      if (ownership.owns(n.subscription())) {
+      if (shares.owns(n.subscription())) {
         workers.computeIfAbsent(n.subscription(), this::worker).offer(n);
       }
     }
@@ -186,11 +186,38 @@ public final class DeliverVerticle extends VerticleBase {
     return new SubscriptionWorker(id, vertx, notifications, subscriptions, channels, policy, host);
   }
 
+  /** What moving buckets between nodes asks of this deliverer. */
+  private final DeliveryShares.Handover handover = new DeliveryShares.Handover() {
+    @Override
+    public void taken(java.util.Set<Integer> buckets) {
+      scan();
+      watch();
+    }
+
+    @Override
+    public boolean quiet(int bucket) {
+      if (flushing) {
+        return false;
+      }
+      for (SubscriptionWorker worker : workers.values()) {
+        if (DeliveryShares.bucket(worker.id()) == bucket && (worker.busy() || pendingAcks.containsKey(worker.id()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public void released(int bucket) {
+      workers.values().removeIf(worker -> DeliveryShares.bucket(worker.id()) == bucket);
+    }
+  };
+
   /** The deliverer as its workers see it. */
   private final SubscriptionWorker.Deliverer host = new SubscriptionWorker.Deliverer() {
     @Override
     public boolean current(SubscriptionWorker worker) {
-      return !stopping && ownership.owns(worker.id()) && workers.get(worker.id()) == worker;
+      return !stopping && shares.owns(worker.id()) && workers.get(worker.id()) == worker;
     }
 
     @Override

@@ -83,6 +83,11 @@ final class SubscriptionWorker {
     return id;
   }
 
+  /** Whether a send (or a read before one) is under way. */
+  boolean busy() {
+    return busy;
+  }
+
   /**
    * The subscription resource changed to {@code content} at {@code version} (null: deleted).
    * Taken as it is when the worker knows where it stands; otherwise read with the notifications.

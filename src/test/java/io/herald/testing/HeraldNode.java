@@ -2,6 +2,7 @@ package io.herald.testing;
 
 import io.herald.Config;
 import io.herald.Herald;
+import io.herald.cluster.Members;
 import io.herald.deliver.RetryPolicy;
 import io.herald.deliver.live.LiveConfig;
 import io.herald.subscription.SubscriptionsConfig;
@@ -54,7 +55,7 @@ public final class HeraldNode implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     Herald herald = Herald.deploy(vertx, store, http, RetryPolicy.from(config.getJsonObject("deliver")),
         LiveConfig.from(config.getJsonObject("live")),
-        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port())).await();
+        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), Members.alone()).await();
     return new HeraldNode(vertx, herald, pgUri);
   }
 
