@@ -19,6 +19,12 @@ public final class Addresses {
   /** http → store. Body {type, params: {name: [values]}}. Reply {resources[], snapshot, total?, nextOffset?}. */
   public static final String STORE_SEARCH = "herald.store.search";
 
+  /**
+   * http → deliver (node-local). Body {}. Reply {buckets: [n]}: the delivery buckets this node holds now
+   * ({@code io.herald.cluster.DeliveryShares}), for {@code /health/ready}.
+   */
+  public static final String DELIVER_SHARES = "herald.deliver.shares";
+
   /** http → store (node-local). Body {}. Reply {}: the database answered a query (for {@code /health/ready}). */
   public static final String STORE_PING = "herald.store.ping";
 

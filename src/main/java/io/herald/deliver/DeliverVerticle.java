@@ -90,8 +90,10 @@ public final class DeliverVerticle extends VerticleBase {
     vertx.setPeriodic(SCAN_MS, id -> scan());
     vertx.setPeriodic(ACK_FLUSH_MS, id -> flushAcks());
     shares = new DeliveryShares(vertx, options, members, handover);
+    MessageConsumer<JsonObject> held = vertx.eventBus().localConsumer(Addresses.DELIVER_SHARES,
+        m -> m.reply(new JsonObject().put("buckets", new JsonArray(shares.buckets()))));
     return Future.join(List.of(polls.completion(), status.completion(), events.completion(), notified.completion(),
-        shares.start()));
+        held.completion(), shares.start()));
   }
 
   @Override

@@ -1,0 +1,235 @@
+package io.herald.cluster;
+
+import io.herald.fhir.Backport;
+import io.herald.testing.Await;
+import io.herald.testing.HeraldNode;
+import io.herald.testing.HeraldProcess;
+import io.herald.testing.Receiver;
+import io.herald.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three Herald nodes as operators run them (three JVMs, Hazelcast on loopback, one PostgreSQL): any node serves any
+ * request and hears the others' changes, delivery is shared out evenly, and a node killed with kill -9 loses nothing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  private static final List<HeraldProcess> nodes = new ArrayList<>();
+  private static Receiver receiver;
+
+  @BeforeAll
+  static void start() throws Exception {
+    receiver = new Receiver();
+    String db = TestDatabase.freshDatabase();
+    List<Integer> ports = List.of(HeraldNode.freePort(), HeraldNode.freePort(), HeraldNode.freePort());
+    String members = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    for (int port : ports) {
+      nodes.add(HeraldProcess.launch(Map.of("HERALD_CLUSTER", "true", "HERALD_CLUSTER_MEMBERS", members,
+          "HERALD_CLUSTER_PORT", Integer.toString(port), "HERALD_PG_URI", db)));
+    }
+    for (HeraldProcess node : nodes) {
+      node.awaitReady();
+    }
+    Await.until(() -> shared(nodes));   // the three have met and each holds its share
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (HeraldProcess node : nodes) {
+      node.close();
+    }
+    receiver.close();
+  }
+
+  /** Whether every delivery bucket is held by exactly one of {@code live}, and each holds some. */
+  private static boolean shared(List<HeraldProcess> live) {
+    try {
+      Set<Integer> all = new HashSet<>();
+      int total = 0;
+      for (HeraldProcess node : live) {
+        List<Integer> buckets = node.buckets();
+        if (buckets.isEmpty()) {
+          return false;
+        }
+        all.addAll(buckets);
+        total += buckets.size();
+      }
+      return all.size() == DeliveryShares.BUCKETS && total == DeliveryShares.BUCKETS;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static JsonObject hook(String id, String criteria, String path) {
+    return new JsonObject().put("resourceType", "Subscription").put("id", id).put("status", "active")
+        .put("reason", "cluster").put("criteria", criteria)
+        .put("channel", new JsonObject().put("type", "rest-hook").put("endpoint", receiver.url(path)));
+  }
+
+  private static int status(HttpResponse<String> response) {
+    return response.statusCode();
+  }
+
+  @Test
+  @Order(1)
+  void deliveryIsSharedEvenlyAndEachNodeServesWhatAnotherWrote() throws Exception {
+    int[] share = new int[3];
+    for (int n = 0; n < 3; n++) {
+      Set<Integer> buckets = new HashSet<>(nodes.get(n).buckets());
+      for (int i = 0; i < 3000; i++) {
+        share[n] += buckets.contains(DeliveryShares.bucket("subscription-" + i)) ? 1 : 0;
+      }
+    }
+    for (int n = 0; n < 3; n++) {
+      assertTrue(share[n] >= 800 && share[n] <= 1200, "3,000 subscriptions shared within 20% of 1,000 each: "
+          + List.of(share[0], share[1], share[2]));
+    }
+
+    // A subscription written on node 1, a Patient on node 2: the webhook comes, from whichever node owns it.
+    assertEquals(201, status(nodes.get(0).send("PUT", "/fhir/Subscription/across", hook("across", "Patient?family=Across",
+        "/across").encode())));
+    Thread.sleep(500);   // the matcher has it (it hears changes after its own)
+    assertEquals(201, status(nodes.get(1).send("POST", "/fhir/Patient",
+        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Across\"}]}")));
+    Await.until(() -> receiver.acknowledged("/across").size() == 1);
+
+    // A $poll waiting on node 3 wakes for a write on node 2.
+    assertEquals(201, status(nodes.get(0).send("PUT", "/fhir/Subscription/polled", new JsonObject()
+        .put("resourceType", "Subscription").put("id", "polled").put("status", "active").put("reason", "cluster")
+        .put("criteria", "Observation?code=polled").put("channel", new JsonObject().put("type", "poll")).encode())));
+    HttpResponse<String> before = nodes.get(1).send("POST", "/fhir/Observation", "{\"resourceType\":\"Observation\"}");
+    String from = new JsonObject(before.body()).getJsonObject("meta").getString("versionId");
+    CompletableFuture<HttpResponse<String>> poll = CompletableFuture.supplyAsync(() -> {
+      try {
+        return nodes.get(2).get("/fhir/Subscription/polled/$poll?from=" + from + "&timeout=30");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(500);
+    assertEquals(201, status(nodes.get(1).send("POST", "/fhir/Observation",
+        "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"code\":\"polled\"}]}}")));
+    JsonObject polled = new JsonObject(poll.get().body());
+    assertEquals(1, polled.getJsonArray("entry").size(), polled.encode());
+
+    // A websocket token from node 1 binds on node 3; a change written on node 2 reaches it.
+    JsonObject topic = new JsonObject().put("resourceType", "SubscriptionTopic").put("id", "cluster").put("status", "active")
+        .put("url", "http://example.org/SubscriptionTopic/cluster")
+        .put("resourceTrigger", new JsonArray().add(new JsonObject().put("resource", "Encounter")));
+    assertEquals(201, status(nodes.get(0).send("PUT", "/fhir/SubscriptionTopic/cluster", topic.encode())));
+    JsonObject socket = new JsonObject().put("resourceType", "Subscription").put("id", "socket").put("status", "requested")
+        .put("meta", new JsonObject().put("profile", new JsonArray().add(Backport.SUBSCRIPTION)))
+        .put("reason", "cluster").put("criteria", "http://example.org/SubscriptionTopic/cluster")
+        .put("channel", new JsonObject().put("type", "websocket").put("payload", "application/fhir+json"));
+    assertEquals(201, status(nodes.get(0).send("PUT", "/fhir/Subscription/socket", socket.encode())));
+    JsonObject token = new JsonObject(nodes.get(0).get("/fhir/Subscription/socket/$get-ws-binding-token").body());
+    String value = token.getJsonArray("parameter").getJsonObject(0).getString("valueString");
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<JsonObject> frames = new CopyOnWriteArrayList<>();
+      URI third = URI.create(nodes.get(2).base());
+      WebSocket ws = vertx.createWebSocketClient().connect(third.getPort(), third.getHost(), "/fhir/$websocket").await();
+      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      ws.writeTextMessage("bind-with-token " + value).await();
+      Await.until(() -> frames.size() == 1);   // the handshake
+      assertEquals("Bundle", frames.get(0).getString("resourceType"), frames.get(0).encode());
+      assertEquals(201, status(nodes.get(1).send("POST", "/fhir/Encounter", "{\"resourceType\":\"Encounter\",\"status\":\"planned\"}")));
+      Await.until(() -> frames.size() == 2);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aKilledNodesSubscriptionsAreDeliveredByTheOthersEveryNotificationInOrder() throws Exception {
+    int owner = -1;
+    for (int n = 0; n < 3; n++) {
+      if (nodes.get(n).buckets().contains(DeliveryShares.bucket("failover"))) {
+        owner = n;
+      }
+    }
+    HeraldProcess killed = nodes.get(owner);
+    HeraldProcess writer = nodes.get((owner + 1) % 3);
+    assertEquals(201, status(writer.send("PUT", "/fhir/Subscription/failover",
+        hook("failover", "Observation?code=failover", "/failover").encode())));
+    Thread.sleep(500);
+    receiver.delay(5);   // deliveries are under way when the owner dies
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger written = new AtomicInteger();
+    Thread load = new Thread(() -> {
+      while (writing.get()) {
+        try {
+          if (writer.send("POST", "/fhir/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
+              + "\"code\":{\"coding\":[{\"code\":\"failover\"}]}}").statusCode() == 201) {
+            written.incrementAndGet();
+          }
+          Thread.sleep(20);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    load.start();
+    Thread.sleep(3000);
+    int deliveredBefore = receiver.acknowledged("/failover").size();
+    long killedAt = System.nanoTime();
+    killed.kill();
+    nodes.remove(killed);
+    while (receiver.acknowledged("/failover").size() == deliveredBefore
+        && System.nanoTime() - killedAt < 30_000_000_000L) {
+      Thread.sleep(10);
+    }
+    double failoverSeconds = (System.nanoTime() - killedAt) / 1e9;
+    Thread.sleep(2000);
+    writing.set(false);
+    load.join();
+    int total = written.get();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (distinct() < total && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    receiver.delay(0);
+    System.out.printf("failover: the first delivery by a successor came %.1f s after kill -9; %d notifications%n",
+        failoverSeconds, total);
+    assertTrue(failoverSeconds < 10, "delivered by the others within 10 s of the kill: " + failoverSeconds + " s");
+    assertEquals(total, distinct(), "every notification arrived");
+    long highest = 0;
+    for (Receiver.Received r : receiver.acknowledged("/failover")) {
+      assertTrue(r.eventNumber() <= highest + 1, "never ahead of the order: " + r.eventNumber() + " after " + highest);
+      highest = Math.max(highest, r.eventNumber());
+    }
+    Await.until(() -> shared(nodes));   // the two left share everything
+  }
+
+  private static int distinct() {
+    Set<Long> seen = new HashSet<>();
+    receiver.acknowledged("/failover").forEach(r -> seen.add(r.eventNumber()));
+    return seen.size();
+  }
+}
