@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,8 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
-  private static final List<HeraldProcess> nodes = new ArrayList<>();
+  private static final List<HeraldProcess> nodes = new CopyOnWriteArrayList<>();
+  private static Map<String, String> environment;
+  private static final Map<HeraldProcess, Integer> clusterPorts = new java.util.concurrent.ConcurrentHashMap<>();
   private static Receiver receiver;
+  private static int freePort;   // the cluster port of the node killed, for the one started in its place
 
   @BeforeAll
   static void start() throws Exception {
@@ -48,9 +50,9 @@ class ClusterIT {
     String db = TestDatabase.freshDatabase();
     List<Integer> ports = List.of(HeraldNode.freePort(), HeraldNode.freePort(), HeraldNode.freePort());
     String members = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    environment = Map.of("HERALD_CLUSTER", "true", "HERALD_CLUSTER_MEMBERS", members, "HERALD_PG_URI", db);
     for (int port : ports) {
-      nodes.add(HeraldProcess.launch(Map.of("HERALD_CLUSTER", "true", "HERALD_CLUSTER_MEMBERS", members,
-          "HERALD_CLUSTER_PORT", Integer.toString(port), "HERALD_PG_URI", db)));
+      nodes.add(launch(port));
     }
     for (HeraldProcess node : nodes) {
       node.awaitReady();
@@ -152,8 +154,14 @@ class ClusterIT {
     Vertx vertx = Vertx.vertx();
     try {
       List<JsonObject> frames = new CopyOnWriteArrayList<>();
-      URI third = URI.create(nodes.get(2).base());
-      WebSocket ws = vertx.createWebSocketClient().connect(third.getPort(), third.getHost(), "/fhir/$websocket").await();
+      WebSocket ws;
+      try {
+        ws = vertx.createWebSocketClient().connect(nodes.get(2).port, "127.0.0.1", "/fhir/$websocket").await();
+      } catch (RuntimeException e) {
+        String log = nodes.get(2).log();
+        throw new AssertionError("the websocket did not open on node 3; its log ends: "
+            + log.substring(Math.max(0, log.length() - 4000)), e);
+      }
       ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
       ws.writeTextMessage("bind-with-token " + value).await();
       Await.until(() -> frames.size() == 1);   // the handshake
@@ -201,6 +209,7 @@ class ClusterIT {
     long killedAt = System.nanoTime();
     killed.kill();
     nodes.remove(killed);
+    freePort = clusterPorts.remove(killed);
     while (receiver.acknowledged("/failover").size() == deliveredBefore
         && System.nanoTime() - killedAt < 30_000_000_000L) {
       Thread.sleep(10);
@@ -227,9 +236,129 @@ class ClusterIT {
     Await.until(() -> shared(nodes));   // the two left share everything
   }
 
+  @Test
+  @Order(3)
+  void aRollingRestartOfEveryNodeUnderLoadLosesNothing() throws Exception {
+    nodes.add(launch(freePort).awaitReady());   // three again
+    Await.until(() -> shared(nodes));
+    assertEquals(201, status(nodes.get(0).send("PUT", "/fhir/Subscription/rolling",
+        hook("rolling", "Observation?code=rolling", "/rolling").encode())));
+    Thread.sleep(500);
+    Writer writer = new Writer("rolling");
+    for (int n = 0; n < 3; n++) {
+      Thread.sleep(1500);
+      HeraldProcess stopping = nodes.get(0);
+      stopping.close();   // SIGTERM: an orderly stop, as a rolling restart does
+      nodes.remove(stopping);
+      nodes.add(launch(clusterPorts.remove(stopping)).awaitReady());
+    }
+    Thread.sleep(1500);
+    int total = writer.stop();
+    assertEverythingInOrder("/rolling", total);
+  }
+
+  @Test
+  @Order(4)
+  void aMemberPausedForTwentySecondsDoesNotMakeTwoDeliverers() throws Exception {
+    Await.until(() -> shared(nodes));
+    int owner = owner("paused");
+    HeraldProcess paused = nodes.get(owner);
+    assertEquals(201, status(nodes.get((owner + 1) % 3).send("PUT", "/fhir/Subscription/paused",
+        hook("paused", "Observation?code=paused", "/paused").encode())));
+    Thread.sleep(500);
+    receiver.delay(5);
+    Writer writer = new Writer("paused", (owner + 1) % 3);
+    Thread.sleep(2000);
+    signal("STOP", paused);   // a network pause: the member answers nothing, its connections stay open
+    Thread.sleep(20_000);
+    signal("CONT", paused);
+    Thread.sleep(3000);
+    int total = writer.stop();
+    receiver.delay(0);
+    assertEverythingInOrder("/paused", total);
+  }
+
+  /** Posts Observations with one code to a live node, about 40 a second, until stopped. */
+  private static final class Writer {
+    private final AtomicBoolean writing = new AtomicBoolean(true);
+    private final AtomicInteger written = new AtomicInteger();
+    private final Thread thread;
+
+    Writer(String code) {
+      this(code, -1);
+    }
+
+    /** @param at the node to write to, or -1: any live one */
+    Writer(String code, int at) {
+      thread = new Thread(() -> {
+        int next = 0;
+        while (writing.get()) {
+          HeraldProcess node = at >= 0 ? nodes.get(at) : nodes.get(next++ % nodes.size());
+          try {
+            if (node.send("POST", "/fhir/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                + "\"code\":{\"coding\":[{\"code\":\"" + code + "\"}]}}").statusCode() == 201) {
+              written.incrementAndGet();
+            }
+            Thread.sleep(25);
+          } catch (Exception e) {
+            // a node stopping under the write: the next one is tried (the write was made or not; counted only if 201)
+          }
+        }
+      });
+      thread.start();
+    }
+
+    int stop() throws InterruptedException {
+      writing.set(false);
+      thread.join();
+      return written.get();
+    }
+  }
+
+  /** A node on cluster port {@code port} (one of the members' list: a node started again takes its old one). */
+  private static HeraldProcess launch(int port) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.put("HERALD_CLUSTER_PORT", Integer.toString(port));
+    HeraldProcess node = HeraldProcess.launch(env);
+    clusterPorts.put(node, port);
+    return node;
+  }
+
+  private static int owner(String subscription) throws Exception {
+    for (int n = 0; n < nodes.size(); n++) {
+      if (nodes.get(n).buckets().contains(DeliveryShares.bucket(subscription))) {
+        return n;
+      }
+    }
+    throw new AssertionError("no node delivers " + subscription);
+  }
+
+  private static void signal(String signal, HeraldProcess node) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid())).start().waitFor());
+  }
+
+  /** Every one of {@code total} notifications arrived at {@code path}, each after its predecessor. */
+  private static void assertEverythingInOrder(String path, int total) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (distinct(path) < total && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(total > 50, "a stream under way: " + total);
+    assertEquals(total, distinct(path), "every notification arrived");
+    long highest = 0;
+    for (Receiver.Received r : receiver.acknowledged(path)) {
+      assertTrue(r.eventNumber() <= highest + 1, "never ahead of the order: " + r.eventNumber() + " after " + highest);
+      highest = Math.max(highest, r.eventNumber());
+    }
+  }
+
   private static int distinct() {
+    return distinct("/failover");
+  }
+
+  private static int distinct(String path) {
     Set<Long> seen = new HashSet<>();
-    receiver.acknowledged("/failover").forEach(r -> seen.add(r.eventNumber()));
+    receiver.acknowledged(path).forEach(r -> seen.add(r.eventNumber()));
     return seen.size();
   }
 }
