@@ -52,12 +52,17 @@ public final class Herald {
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
     return deploy(vertx, store, http, RetryPolicy.from(Config.defaults().getJsonObject("deliver")),
         LiveConfig.from(Config.defaults().getJsonObject("live")),
-        SubscriptionsConfig.from(Config.defaults().getJsonObject("subscriptions"), http.port()), Members.alone());
+        SubscriptionsConfig.from(Config.defaults().getJsonObject("subscriptions"), http.port()), Members.alone(),
+        new Metrics());
   }
 
-  /** @param members the cluster's members ({@link Members#alone()} when not clustered): who delivers what */
+  /**
+   * @param members the cluster's members ({@link Members#alone()} when not clustered): who delivers what
+   * @param metrics where the node's metrics go ({@code /metrics})
+   */
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http, RetryPolicy deliver,
-                                      LiveConfig live, SubscriptionsConfig topics, Members members) {
+                                      LiveConfig live, SubscriptionsConfig topics, Members members, Metrics metrics) {
+    metrics.gauge("herald.cluster.members", "Members of the cluster, as this node sees them", () -> members.all().size());
     AtomicReference<String> storeId = new AtomicReference<>();
     AtomicReference<String> matchId = new AtomicReference<>();
     AtomicReference<String> deliverId = new AtomicReference<>();
@@ -72,11 +77,11 @@ public final class Herald {
           return vertx.deployVerticle(new StoreVerticle(store, registry))
               .compose(id -> {
                 storeId.set(id);
-                return vertx.deployVerticle(new MatchVerticle(store.pgUri(), subscriptions, topicParser, filters));
+                return vertx.deployVerticle(new MatchVerticle(store.pgUri(), subscriptions, topicParser, filters, metrics));
               })
               .compose(id -> {
                 matchId.set(id);
-                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver, topics, members));
+                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver, topics, members, metrics));
               })
               .compose(id -> {
                 deliverId.set(id);
@@ -85,12 +90,12 @@ public final class Herald {
               .compose(id -> {
                 retentionId.set(id);
                 return vertx.deployVerticle(new LiveVerticle(store.pgUri(), new CriteriaParser(registry.registry()),
-                    live));
+                    live, metrics));
               })
               .compose(id -> {
                 liveId.set(id);
                 return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions,
-                        topicParser, filters, topics),
+                        topicParser, filters, topics, metrics),
                     new DeploymentOptions().setInstances(http.instances()));
               });
         })

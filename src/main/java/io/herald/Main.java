@@ -57,13 +57,14 @@ public final class Main {
     StoreConfig storeConfig = embedded == null ? store : store.withPgUri(embedded.uri());
     Vertx vertx;
     Members members;
+    Metrics metrics = new Metrics();
     try {
       if (cluster.enabled()) {
         HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
-        vertx = Vertx.builder().withClusterManager(manager).buildClustered().await();
+        vertx = metrics.instrument(Vertx.builder()).withClusterManager(manager).buildClustered().await();
         members = Members.of(manager);
       } else {
-        vertx = Vertx.vertx();
+        vertx = metrics.instrument(Vertx.builder()).build();
         members = Members.alone();
       }
     } catch (FileNotFoundException e) {
@@ -77,7 +78,7 @@ public final class Main {
     try {
       herald = Herald.deploy(vertx, storeConfig, http, RetryPolicy.from(config.getJsonObject("deliver")),
         LiveConfig.from(config.getJsonObject("live")),
-        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), members).await();
+        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), members, metrics).await();
     } catch (RuntimeException e) {
       LOG.severe("Herald failed to start: " + e);
       vertx.close().await();

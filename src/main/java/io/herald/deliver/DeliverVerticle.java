@@ -1,5 +1,6 @@
 package io.herald.deliver;
 
+import io.herald.Metrics;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
 import io.herald.cluster.DeliveryShares;
@@ -48,6 +49,7 @@ public final class DeliverVerticle extends VerticleBase {
   private final RetryPolicy policy;
   private final SubscriptionsConfig topics;
   private final Members members;
+  private final Metrics metrics;
   private final Map<String, SubscriptionWorker> workers = new HashMap<>();
   private final TreeMap<String, Long> pendingAcks = new TreeMap<>();   // in id order: rows are locked in one order
   private Pool pool;
@@ -58,9 +60,10 @@ public final class DeliverVerticle extends VerticleBase {
   private boolean flushing;
 
   public DeliverVerticle(String pgUri, Subscriptions subscriptions, RetryPolicy policy, SubscriptionsConfig topics,
-                         Members members) {
+                         Members members, Metrics metrics) {
     this.pgUri = pgUri;
     this.members = members;
+    this.metrics = metrics;
     this.subscriptions = subscriptions;
     this.policy = policy;
     this.topics = topics;
@@ -185,7 +188,7 @@ public final class DeliverVerticle extends VerticleBase {
   }
 
   private SubscriptionWorker worker(String id) {
-    return new SubscriptionWorker(id, vertx, notifications, subscriptions, channels, policy, host);
+    return new SubscriptionWorker(id, vertx, notifications, subscriptions, channels, policy, host, metrics);
   }
 
   /** What moving buckets between nodes asks of this deliverer. */

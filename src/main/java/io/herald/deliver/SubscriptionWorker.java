@@ -1,5 +1,6 @@
 package io.herald.deliver;
 
+import io.herald.Metrics;
 import io.herald.bus.Addresses;
 import io.herald.subscription.Lifecycle;
 import io.herald.subscription.Notification;
@@ -10,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -56,6 +58,7 @@ final class SubscriptionWorker {
   private final Subscriptions subscriptions;
   private final Map<String, Channel> channels;
   private final Deliverer deliverer;
+  private final Metrics metrics;
   private final Backlog backlog = new Backlog();
   private final Attempts attempts;
   private Subscription subscription;       // null: not to be delivered to now, or to be read before delivering
@@ -69,8 +72,9 @@ final class SubscriptionWorker {
   private long lastPushMillis = System.currentTimeMillis();
 
   SubscriptionWorker(String id, Vertx vertx, Notifications notifications, Subscriptions subscriptions,
-                     Map<String, Channel> channels, RetryPolicy policy, Deliverer deliverer) {
+                     Map<String, Channel> channels, RetryPolicy policy, Deliverer deliverer, Metrics metrics) {
     this.id = id;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.notifications = notifications;
     this.subscriptions = subscriptions;
@@ -305,6 +309,9 @@ final class SubscriptionWorker {
     channel.send(subscription, Channel.Push.events(batch)).onComplete(result -> {
       if (result.succeeded()) {
         lastPushMillis = System.currentTimeMillis();
+        OffsetDateTime committed = n.change() == null ? null : n.change().changedAt();
+        metrics.delivered(subscription.channel().type(), subscription.topic() == null ? "criteria" : "topic", batch.size(),
+            committed == null ? -1 : lastPushMillis - committed.toInstant().toEpochMilli());
         backlog.acknowledged(last);
         deliverer.acknowledged(id, last.eventNumber());
         attempts.succeeded();
@@ -316,6 +323,7 @@ final class SubscriptionWorker {
         return;
       }
       long delay = attempts.failed(System.currentTimeMillis(), Math::random);
+      metrics.failed(subscription.channel().type(), delay >= 0);
       if (delay >= 0) {
         retryLater(delay);
       } else {

@@ -2,6 +2,7 @@ package io.herald.http;
 
 import io.herald.bridge.EventBusBridge;
 import io.herald.Herald;
+import io.herald.Metrics;
 import io.herald.bus.Addresses;
 import io.herald.criteria.Registry;
 import io.herald.deliver.poll.PollWaiters;
@@ -40,12 +41,14 @@ public final class HttpVerticle extends VerticleBase {
   private final TopicParser topics;
   private final Filters filters;
   private final SubscriptionsConfig topicConfig;
+  private final Metrics metrics;
   private HttpServer server;
   private PollWaiters waiters;
   private EventBusBridge bridge;
 
   public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions, TopicParser topics,
-                      Filters filters, SubscriptionsConfig topicConfig) {
+                      Filters filters, SubscriptionsConfig topicConfig, Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.registry = registry;
     this.subscriptions = subscriptions;
@@ -78,6 +81,7 @@ public final class HttpVerticle extends VerticleBase {
     bridge = new EventBusBridge(vertx, config.socketQueueBytes());
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
+    get(router, "/metrics").handler(metrics.scrape());
     get(router, "/health/live").handler(Health.live(vertx));
     get(router, "/health/ready").handler(Health.ready(vertx));
     get(router, "/fhir/metadata").handler(metadata::capabilities);

@@ -1,5 +1,6 @@
 package io.herald.subscription;
 
+import io.herald.Metrics;
 import io.herald.bus.Addresses;
 import io.herald.cluster.Ownership;
 import io.herald.criteria.Criteria;
@@ -60,6 +61,7 @@ public final class MatchVerticle extends VerticleBase {
   private final Subscriptions subscriptions;
   private final TopicParser topicParser;
   private final Filters filters;
+  private final Metrics metrics;
   private Pool pool;
   private ChangeFeed feed;
   private Notifications notifications;
@@ -76,8 +78,10 @@ public final class MatchVerticle extends VerticleBase {
   private final Map<String, Long> lastEvent = new HashMap<>();
   private final Set<String> turningOff = new HashSet<>();
 
-  public MatchVerticle(String pgUri, Subscriptions subscriptions, TopicParser topicParser, Filters filters) {
+  public MatchVerticle(String pgUri, Subscriptions subscriptions, TopicParser topicParser, Filters filters,
+                       Metrics metrics) {
     this.pgUri = pgUri;
+    this.metrics = metrics;
     this.subscriptions = subscriptions;
     this.topicParser = topicParser;
     this.filters = filters;
@@ -314,6 +318,7 @@ public final class MatchVerticle extends VerticleBase {
     return notifications.commit(from, to, numbered, touched)
         .map(committed -> {
           cursor = to;
+          metrics.matched(changes.size(), numbered.size());
           Announcement announcement = new Announcement(numbered, changedSubscriptions);
           if (!announcement.isEmpty()) {
             vertx.eventBus().publish(Addresses.SUBSCRIPTION_NOTIFIED, announcement.toJson());

@@ -2,6 +2,7 @@ package io.herald.testing;
 
 import io.herald.Config;
 import io.herald.Herald;
+import io.herald.Metrics;
 import io.herald.cluster.Members;
 import io.herald.deliver.RetryPolicy;
 import io.herald.deliver.live.LiveConfig;
@@ -52,10 +53,11 @@ public final class HeraldNode implements AutoCloseable {
     JsonObject config = Config.defaults().mergeIn(overrides, true);
     StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(pgUri);
     HttpConfig http = HttpConfig.from(config.getJsonObject("http")).withPort(freePort());
-    Vertx vertx = Vertx.vertx();
+    Metrics metrics = new Metrics();
+    Vertx vertx = metrics.instrument(Vertx.builder()).build();
     Herald herald = Herald.deploy(vertx, store, http, RetryPolicy.from(config.getJsonObject("deliver")),
         LiveConfig.from(config.getJsonObject("live")),
-        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), Members.alone()).await();
+        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), Members.alone(), metrics).await();
     return new HeraldNode(vertx, herald, pgUri);
   }
 

@@ -1,5 +1,6 @@
 package io.herald.deliver.live;
 
+import io.herald.Metrics;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
 import io.herald.criteria.Criteria;
@@ -95,8 +96,11 @@ public final class LiveVerticle extends VerticleBase {
   private int generation;             // of the follower: one started for subscriptions all ended meanwhile is not kept
   private PgConnectOptions options;
 
-  public LiveVerticle(String pgUri, CriteriaParser parser, LiveConfig config) {
+  private final Metrics metrics;
+
+  public LiveVerticle(String pgUri, CriteriaParser parser, LiveConfig config, Metrics metrics) {
     this.pgUri = pgUri;
+    this.metrics = metrics;
     this.parser = parser;
     this.maxHeld = config.maxHeld();
     this.maxCatchUp = config.maxCatchUp();
@@ -116,6 +120,8 @@ public final class LiveVerticle extends VerticleBase {
         vertx.eventBus().localConsumer(Addresses.LIVE_CLOSED, m -> closed(m.body().getString("socket"))),
         vertx.eventBus().localConsumer(Addresses.LIVE_STATS, m -> m.reply(new JsonObject()
             .put("subscriptions", lives.size()).put("sockets", bySocket.size()).put("indexed", index.size()))));
+    metrics.gauge("herald.live.subscriptions", "Live (SockJS) subscriptions held by this node", lives::size);
+    metrics.gauge("herald.live.sockets", "SockJS sockets with live subscriptions on this node", bySocket::size);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .mapEmpty();
   }
