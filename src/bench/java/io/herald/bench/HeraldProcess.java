@@ -42,6 +42,12 @@ final class HeraldProcess implements AutoCloseable {
   /** As {@link #start(String, String, String)}, with {@code config} (may be null) as its configuration file. */
   static HeraldProcess start(String pgUri, String jvmOptions, String jar, Path config)
       throws IOException, InterruptedException {
+    return start(pgUri, jvmOptions, jar, config, java.util.Map.of());
+  }
+
+  /** As above, with more environment variables (e.g. a cluster member's). */
+  static HeraldProcess start(String pgUri, String jvmOptions, String jar, Path config, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -60,6 +66,7 @@ final class HeraldProcess implements AutoCloseable {
     if (config != null) {
       builder.environment().put("HERALD_CONFIG", config.toString());
     }
+    builder.environment().putAll(env);
     HeraldProcess herald = new HeraldProcess(port, builder.start(), log);
     herald.awaitReady();
     return herald;
@@ -103,6 +110,11 @@ final class HeraldProcess implements AutoCloseable {
   long residentBytes() throws IOException {
     Matcher rss = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));
     return rss.find() ? Long.parseLong(rss.group(1)) * 1024 : -1;
+  }
+
+  /** kill -9, and waits for it. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   /** Stops Herald as SIGTERM does, and waits for it. */

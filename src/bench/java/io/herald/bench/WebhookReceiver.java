@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The benchmarks' rest-hook endpoint: answers 200, counts receipts and notifications that came out
- * of eventNumber order or twice, and, while recording, notes when each versionId arrived. A criteria subscription's
+ * The benchmarks' rest-hook endpoint: answers 200, counts receipts, notifications that came ahead of eventNumber
+ * order and those that came again, and, while recording, notes when each versionId arrived. A criteria subscription's
  * request is read from its X-Herald-* headers; a topic-based one's notification Bundle from its status (each event
  * counts once; handshakes and heartbeats are not counted) and its full-resource entries' versionIds.
  */
@@ -26,16 +26,31 @@ final class WebhookReceiver {
 
   final AtomicLong count = new AtomicLong();
   final AtomicLong outOfOrder = new AtomicLong();
+  final AtomicLong duplicates = new AtomicLong();
   final Queue<Receipt> receipts = new ConcurrentLinkedQueue<>();
   private volatile boolean recording;
-  private final Map<String, Long> lastEvent = new ConcurrentHashMap<>();
+  /** How long each request takes to answer (a slow receiver), in ms. */
+  volatile long delayMillis;
+  private final Map<String, Long> highest = new ConcurrentHashMap<>();
   private final HttpServer server;
+  private final Vertx vertx;
 
   WebhookReceiver(Vertx vertx) {
+    this.vertx = vertx;
     server = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
       long now = System.nanoTime();
+      if (delayMillis > 0) {
+        vertx.setTimer(delayMillis, t -> receive(req, b.result(), now));
+      } else {
+        receive(req, b.result(), now);
+      }
+    })).listen(0, "127.0.0.1").await();
+  }
+
+  private void receive(io.vertx.core.http.HttpServerRequest req, io.vertx.core.buffer.Buffer body, long now) {
+    {   // the time of receipt is when the request arrived, however long it takes to answer
       if (req.getHeader("X-Herald-Version-Id") == null) {
-        bundle(b.result().toJsonObject(), now);
+        bundle(body.toJsonObject(), now);
         req.response().end();
         return;
       }
@@ -44,12 +59,9 @@ final class WebhookReceiver {
         receipts.add(new Receipt(Long.parseLong(req.getHeader("X-Herald-Version-Id")), now));
       }
       long event = Long.parseLong(req.getHeader("X-Herald-Event-Number"));
-      Long before = lastEvent.put(req.getHeader("X-Herald-Subscription"), event);
-      if (before != null && event != before + 1) {
-        outOfOrder.incrementAndGet();
-      }
+      told(req.getHeader("X-Herald-Subscription"), event);
       req.response().end();
-    })).listen(0, "127.0.0.1").await();
+    }
   }
 
   private void bundle(JsonObject bundle, long now) {
@@ -66,11 +78,7 @@ final class WebhookReceiver {
           }
         }
         case "notification-event" -> {
-          long event = Long.parseLong(parameter.getJsonArray("part").getJsonObject(0).getString("valueString"));
-          Long before = lastEvent.put(subscription, event);
-          if (before != null && event != before + 1) {
-            outOfOrder.incrementAndGet();
-          }
+          told(subscription, Long.parseLong(parameter.getJsonArray("part").getJsonObject(0).getString("valueString")));
           count.incrementAndGet();
         }
         default -> {
@@ -85,6 +93,29 @@ final class WebhookReceiver {
         }
       }
     }
+  }
+
+  /**
+   * A subscription's notification {@code event} arrived: ahead of the next one expected is out of order; at or
+   * below the highest so far, a duplicate (delivery is at-least-once: after a crash or a move, what was not yet
+   * acknowledged comes again, in order).
+   */
+  private void told(String subscription, long event) {
+    long[] before = {0};
+    highest.compute(subscription, (k, h) -> {
+      before[0] = h == null ? 0 : h;
+      return Math.max(before[0], event);
+    });
+    if (event > before[0] + 1) {
+      outOfOrder.incrementAndGet();
+    } else if (event <= before[0]) {
+      duplicates.incrementAndGet();
+    }
+  }
+
+  /** The highest eventNumber subscription {@code id} has received (0: none). */
+  long highest(String id) {
+    return highest.getOrDefault(id, 0L);
   }
 
   String url(String path) {

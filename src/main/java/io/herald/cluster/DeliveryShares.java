@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Who delivers which subscription: delivery is split into {@value #BUCKETS} buckets by subscription id, each bucket
- * assigned to one live member by rendezvous hashing over the member list ({@link Members}), so the buckets spread
- * evenly and only a leaving or joining member's share moves. A node delivers a bucket only while it holds that
+ * assigned to one live member by rendezvous hashing with bounded loads over the member list ({@link Members}), so
+ * the buckets spread evenly and mostly only a leaving or joining member's share moves. A node delivers a bucket only while it holds that
  * bucket's PostgreSQL advisory lock, on a connection of its own: the lock is the fence. A bucket another node still
  * holds (it is draining, paused or not yet told of the change) is not taken until that node lets it go or its
  * connection dies (kill -9). A node lets a bucket go only once no send of it is in flight and its acknowledgements
@@ -103,19 +103,29 @@ public final class DeliveryShares {
     return mine;
   }
 
-  /** The buckets rendezvous hashing gives this node among {@code all}. */
+  /**
+   * The buckets this node delivers among {@code all}: rendezvous hashing with bounded loads. Each bucket, in order,
+   * goes to the member it scores highest with among those not yet holding their cap (the buckets divided by the
+   * members, rounded up), so shares differ by a bucket or two while only some of the buckets move when a member
+   * comes or goes. Every node computes the same answer from the same list.
+   */
   static Set<Integer> assigned(String self, List<String> all) {
+    List<String> members = new ArrayList<>(all);
+    members.sort(null);
+    int cap = (BUCKETS + members.size() - 1) / members.size();
+    java.util.Map<String, Integer> load = new java.util.HashMap<>();
     Set<Integer> mine = new HashSet<>();
     for (int bucket = 0; bucket < BUCKETS; bucket++) {
       String owner = null;
       long best = Long.MIN_VALUE;
-      for (String member : all) {
+      for (String member : members) {
         long score = mix(member.hashCode() * 0x9E3779B97F4A7C15L + bucket);
-        if (owner == null || score > best || score == best && member.compareTo(owner) < 0) {
+        if (load.getOrDefault(member, 0) < cap && (owner == null || score > best)) {
           owner = member;
           best = score;
         }
       }
+      load.merge(owner, 1, Integer::sum);
       if (self.equals(owner)) {
         mine.add(bucket);
       }
