@@ -14,6 +14,8 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -37,12 +39,19 @@ public final class Metrics {
     return PrometheusScrapingHandler.create(registry);
   }
 
+  private final Counter matched = Counter.builder("herald.changes.matched")
+      .description("Changes the matcher has read and matched").register(registry);
+  private final Counter numbered = Counter.builder("herald.notifications.numbered")
+      .description("Notifications numbered (matched changes)").register(registry);
+  private final Map<String, Counter> delivered = new ConcurrentHashMap<>();
+  private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+  private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+  private final Map<String, Timer> lag = new ConcurrentHashMap<>();
+
   /** The matcher committed a batch: {@code changes} read, {@code notifications} numbered. */
   public void matched(int changes, int notifications) {
-    Counter.builder("herald.changes.matched").description("Changes the matcher has read and matched")
-        .register(registry).increment(changes);
-    Counter.builder("herald.notifications.numbered").description("Notifications numbered (matched changes)")
-        .register(registry).increment(notifications);
+    matched.increment(changes);
+    numbered.increment(notifications);
   }
 
   /**
@@ -50,21 +59,23 @@ public final class Metrics {
    * ({@code criteria} or {@code topic}), the oldest committed {@code lagMillis} ago (-1: not known).
    */
   public void delivered(String channel, String family, int count, long lagMillis) {
-    Counter.builder("herald.notifications.delivered").description("Notifications acknowledged by their receivers")
-        .tag("channel", channel).register(registry).increment(count);
+    delivered.computeIfAbsent(channel, c -> Counter.builder("herald.notifications.delivered")
+        .description("Notifications acknowledged by their receivers").tag("channel", c).register(registry)).increment(count);
     if (lagMillis >= 0) {
-      Timer.builder("herald.delivery.lag").description("From a change's commit to its notification's acknowledgement")
-          .tag("family", family).publishPercentileHistogram().register(registry).record(Duration.ofMillis(lagMillis));
+      lag.computeIfAbsent(family, f -> Timer.builder("herald.delivery.lag")
+              .description("From a change's commit to its notification's acknowledgement").tag("family", f)
+              .publishPercentileHistogram().register(registry))
+          .record(Duration.ofMillis(lagMillis));
     }
   }
 
   /** An attempt on {@code channel} failed; {@code retried}: it is tried again (else delivery gave up). */
   public void failed(String channel, boolean retried) {
-    Counter.builder("herald.delivery.failures").description("Failed delivery attempts")
-        .tag("channel", channel).register(registry).increment();
+    failures.computeIfAbsent(channel, c -> Counter.builder("herald.delivery.failures")
+        .description("Failed delivery attempts").tag("channel", c).register(registry)).increment();
     if (retried) {
-      Counter.builder("herald.delivery.retries").description("Delivery attempts scheduled again after a failure")
-          .tag("channel", channel).register(registry).increment();
+      retries.computeIfAbsent(channel, c -> Counter.builder("herald.delivery.retries")
+          .description("Delivery attempts scheduled again after a failure").tag("channel", c).register(registry)).increment();
     }
   }
 

@@ -22,6 +22,8 @@ import java.util.function.Supplier;
 /**
  * A cluster of Herald nodes on this machine (separate JVMs, Hazelcast on loopback, one PostgreSQL):
  * <ol>
+ *   <li>across: a write on node 1 to the answer of a {@code $poll} waiting on node 2, and to the event reaching a SockJS
+ *   client on node 3 (the bridge's raw WebSocket), one write at a time;</li>
  *   <li>failover: a subscription's owner killed with kill -9 while changes stream in, {@code --kills} times (a node
  *   started in its place each time): the time from the kill to the first delivery by its successor, and the
  *   notifications lost (written, never delivered);</li>
@@ -56,7 +58,7 @@ public final class ClusterBenchmark {
   public static void main(String[] args) throws Exception {
     io.herald.Main.configureLogging();
     Map<String, String> o = Args.parse(args, Args.defaults("kills", "5", "seconds", "15", "concurrency", "32",
-        "receiver-ms", "20", "phases", "failover,scale"));
+        "receiver-ms", "20", "phases", "scale,across,failover"));
     List<String> phases = List.of(o.get("phases").split(","));
     try (BenchDatabase database = BenchDatabase.open("herald-cluster-bench")) {
       Vertx client = Vertx.vertx();
@@ -66,6 +68,9 @@ public final class ClusterBenchmark {
       if (phases.contains("scale")) {
         bench.scale(Integer.parseInt(o.get("concurrency")), Integer.parseInt(o.get("seconds")),
             Integer.parseInt(o.get("receiver-ms")));
+      }
+      if (phases.contains("across")) {
+        bench.across(200);
       }
       if (phases.contains("failover")) {
         bench.failover(Integer.parseInt(o.get("kills")));
@@ -175,6 +180,48 @@ public final class ClusterBenchmark {
           receiver.count.get() - before, elapsed, webhooks);
     }
     return new double[] {creates, webhooks};
+  }
+
+  /** A write on node 1 to a $poll's answer on node 2 and to a SockJS client's event on node 3. */
+  private void across(int writes) throws Exception {
+    while (nodes.size() < 3) {
+      start(clusterPorts.get(nodes.size()));
+    }
+    awaitShared();
+    LoadGenerator one = loads.get(nodes.get(0));
+    LoadGenerator two = loads.get(nodes.get(1));
+    one.put("Subscription", "across", new JsonObject().put("resourceType", "Subscription").put("id", "across")
+        .put("status", "active").put("reason", "bench").put("criteria", "Observation?code=across")
+        .put("channel", new JsonObject().put("type", "poll")));
+    java.util.concurrent.ConcurrentHashMap<Long, Long> heard = new java.util.concurrent.ConcurrentHashMap<>();
+    BridgeClients.connect(client, client.createWebSocketClient(), nodes.get(2).port, new JsonObject()
+            .put("resourceType", "Observation").put("criteria", "code=across"),
+        event -> heard.put(event.getLong("versionId"), System.nanoTime()), () -> { }).await();
+    org.HdrHistogram.Histogram poll = new org.HdrHistogram.Histogram(60_000_000L, 3);
+    org.HdrHistogram.Histogram live = new org.HdrHistogram.Histogram(60_000_000L, 3);
+    String body = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"code\":\"across\"}]}}";
+    long from = LoadGenerator.version(one.request(HttpMethod.POST, "/fhir/Observation", "{\"resourceType\":\"Observation\"}").await());
+    for (int i = 0; i < writes + 20; i++) {
+      var waiting = two.request(HttpMethod.GET, "/fhir/Subscription/across/$poll?from=" + from + "&timeout=10", null);
+      Thread.sleep(20);
+      JsonObject created = one.request(HttpMethod.POST, "/fhir/Observation", body).await();
+      long committed = System.nanoTime();
+      waiting.await();
+      long answered = System.nanoTime();
+      from = LoadGenerator.version(created);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!heard.containsKey(from) && System.nanoTime() < deadline) {
+        Thread.sleep(0, 200_000);
+      }
+      if (i >= 20 && heard.containsKey(from)) {   // the first 20 warm up
+        poll.recordValue(Math.max(1, (answered - committed) / 1000));
+        live.recordValue(Math.max(1, (heard.get(from) - committed) / 1000));
+      }
+    }
+    System.out.printf("across nodes, from a write's response on node 1: the $poll waiting on node 2 answered p50 %.2f ms,"
+            + " p99 %.2f ms; the SockJS client on node 3 had the event p50 %.2f ms, p99 %.2f ms (%d writes; target"
+            + " p50 < 10 ms)%n", poll.getValueAtPercentile(50) / 1000.0, poll.getValueAtPercentile(99) / 1000.0,
+        live.getValueAtPercentile(50) / 1000.0, live.getValueAtPercentile(99) / 1000.0, poll.getTotalCount());
   }
 
   /** kill -9 of a subscription's owner while changes stream in, {@code kills} times; failover time and losses. */

@@ -42,9 +42,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /** Starts PostgreSQL on a free loopback port with its data in {@code dataDir} (created, or reused as it is). */
   public static EmbeddedPostgres start(Path dataDir) {
+    return start(dataDir, freePort());
+  }
+
+  /** As {@link #start(Path)}, on loopback port {@code port}. */
+  public static EmbeddedPostgres start(Path dataDir, int port) {
     Path bin = unpackBinaries().resolve("bin");
     Path data = dataDir.toAbsolutePath().resolve("pg");
-    EmbeddedPostgres pg = new EmbeddedPostgres(bin, data, freePort());
+    EmbeddedPostgres pg = new EmbeddedPostgres(bin, data, port);
     pg.initIfNeeded();
     pg.stopLeftover();
     pg.run(List.of("pg_ctl", "-D", data.toString(), "-l", data.resolve("postgres.log").toString(), "-w", "-t", "60",

@@ -7,6 +7,7 @@ import io.herald.bus.Addresses;
 import io.herald.criteria.Registry;
 import io.herald.deliver.poll.PollWaiters;
 import io.herald.deliver.TopicNotifications;
+import io.herald.deliver.live.LiveDirectory;
 import io.herald.subscription.Subscriptions;
 import io.herald.subscription.SubscriptionsConfig;
 import io.herald.fhir.CapabilityStatements;
@@ -82,6 +83,11 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
     get(router, "/metrics").handler(metrics.scrape());
+    get(router, "/cluster/live").handler(ctx -> StoreClient.handle(ctx, () -> LiveDirectory.list(vertx)
+        .map(connections -> {
+          Responses.json(ctx, 200, connections);
+          return connections;
+        })));
     get(router, "/health/live").handler(Health.live(vertx));
     get(router, "/health/ready").handler(Health.ready(vertx));
     get(router, "/fhir/metadata").handler(metadata::capabilities);

@@ -1,7 +1,9 @@
 package io.herald.cluster;
 
 import io.herald.fhir.Backport;
+import io.herald.bus.Addresses;
 import io.herald.testing.Await;
+import io.herald.testing.BridgeSocket;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.HeraldProcess;
 import io.herald.testing.Receiver;
@@ -138,6 +140,34 @@ class ClusterIT {
         "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"code\":\"polled\"}]}}")));
     JsonObject polled = new JsonObject(poll.get().body());
     assertEquals(1, polled.getJsonArray("entry").size(), polled.encode());
+
+    // A SockJS client (the bridge's raw WebSocket) on node 3 hears a Patient written on node 2.
+    Vertx browser = Vertx.vertx();
+    try (BridgeSocket sockjs = new BridgeSocket(browser, "127.0.0.1", nodes.get(2).port)) {
+      JsonObject live = sockjs.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient")
+          .put("criteria", "family=Sockjs")).getJsonObject("body");
+      sockjs.register(live.getString("address"));
+      Thread.sleep(300);   // registered before the write
+      assertEquals(201, status(nodes.get(1).send("POST", "/fhir/Patient",
+          "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Sockjs\"}]}")));
+      assertEquals("CREATE", sockjs.event(live.getString("address")).getString("event"));
+      // Any node lists the cluster's live connections, this one on node 3 included.
+      String subscription = live.getString("subscription");
+      Await.until(() -> {
+        try {
+          return nodes.get(0).get("/cluster/live").body().contains(subscription);
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      JsonObject listed = new JsonObject(nodes.get(0).get("/cluster/live").body()).getJsonArray("connections").stream()
+          .map(JsonObject.class::cast).filter(c -> subscription.equals(c.getString("subscription"))).findFirst().orElseThrow();
+      assertEquals("Patient", listed.getString("resourceType"));
+      assertEquals("family=Sockjs", listed.getString("criteria"));
+      assertTrue(listed.getString("node").contains(":" + nodes.get(2).port), listed.encode());
+    } finally {
+      browser.close().await();
+    }
 
     // A websocket token from node 1 binds on node 3; a change written on node 2 reaches it.
     JsonObject topic = new JsonObject().put("resourceType", "SubscriptionTopic").put("id", "cluster").put("status", "active")

@@ -23,8 +23,12 @@ public final class BridgeSocket implements AutoCloseable {
   private final AtomicInteger replies = new AtomicInteger();
 
   public BridgeSocket(Vertx vertx, int port) {
+    this(vertx, "localhost", port);
+  }
+
+  public BridgeSocket(Vertx vertx, String host, int port) {
     client = vertx.createWebSocketClient();
-    socket = client.connect(port, "localhost", "/eventbus/websocket").await();
+    socket = client.connect(port, host, "/eventbus/websocket").await();
     socket.handler(data -> frames.add(data.toJsonObject()));   // text or binary frames alike
   }
 

@@ -82,6 +82,7 @@ public final class LiveVerticle extends VerticleBase {
   private final int maxHeld;
   private final int maxCatchUp;
   private final Map<String, Live> lives = new HashMap<>();
+  private LiveDirectory directory;
   private final Map<String, Live> byAddress = new HashMap<>();
   private final Map<String, Set<String>> bySocket = new HashMap<>();
   private final SubscriptionIndex<String> index = new SubscriptionIndex<>();
@@ -109,6 +110,7 @@ public final class LiveVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.eventBus().registerDefaultCodec(LiveEvent.class, LiveEvent.CODEC);
+    directory = new LiveDirectory(vertx);
     options = Database.connectOptions(pgUri);
     pool = Database.pool(vertx, options, 3);
     followerPool = Database.pool(vertx, options, 1);
@@ -168,6 +170,7 @@ public final class LiveVerticle extends VerticleBase {
       return;
     }
     lives.put(live.id, live);
+    directory.added(live.id, live.socket, live.type, message.body().getValue("criteria"), live.events);
     byAddress.put(live.address, live);
     bySocket.computeIfAbsent(live.socket, s -> new HashSet<>()).add(live.id);
     index.add(live.id, criteria);   // held back from here on: nothing between the horizon and the stream is missed
@@ -388,6 +391,7 @@ public final class LiveVerticle extends VerticleBase {
 
   private void end(Live live) {
     lives.remove(live.id);
+    directory.removed(live.id);
     if (lives.isEmpty() && following != null) {   // a while later, unless a socket subscribes again by then
       int now = generation;
       vertx.setTimer(IDLE_FOLLOWER_MS, t -> {
