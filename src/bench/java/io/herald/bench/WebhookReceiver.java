@@ -47,21 +47,20 @@ final class WebhookReceiver {
     })).listen(0, "127.0.0.1").await();
   }
 
+  /** Counts one request; {@code now} is when it arrived, however long it took to answer. */
   private void receive(io.vertx.core.http.HttpServerRequest req, io.vertx.core.buffer.Buffer body, long now) {
-    {   // the time of receipt is when the request arrived, however long it takes to answer
-      if (req.getHeader("X-Herald-Version-Id") == null) {
-        bundle(body.toJsonObject(), now);
-        req.response().end();
-        return;
-      }
-      count.incrementAndGet();
-      if (recording) {
-        receipts.add(new Receipt(Long.parseLong(req.getHeader("X-Herald-Version-Id")), now));
-      }
-      long event = Long.parseLong(req.getHeader("X-Herald-Event-Number"));
-      told(req.getHeader("X-Herald-Subscription"), event);
+    if (req.getHeader("X-Herald-Version-Id") == null) {
+      bundle(body.toJsonObject(), now);
       req.response().end();
+      return;
     }
+    count.incrementAndGet();
+    if (recording) {
+      receipts.add(new Receipt(Long.parseLong(req.getHeader("X-Herald-Version-Id")), now));
+    }
+    long event = Long.parseLong(req.getHeader("X-Herald-Event-Number"));
+    told(req.getHeader("X-Herald-Subscription"), event);
+    req.response().end();
   }
 
   private void bundle(JsonObject bundle, long now) {

@@ -218,22 +218,7 @@ class ClusterIT {
         hook("failover", "Observation?code=failover", "/failover").encode())));
     Thread.sleep(500);
     receiver.delay(5);   // deliveries are under way when the owner dies
-    AtomicBoolean writing = new AtomicBoolean(true);
-    AtomicInteger written = new AtomicInteger();
-    Thread load = new Thread(() -> {
-      while (writing.get()) {
-        try {
-          if (writer.send("POST", "/fhir/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
-              + "\"code\":{\"coding\":[{\"code\":\"failover\"}]}}").statusCode() == 201) {
-            written.incrementAndGet();
-          }
-          Thread.sleep(20);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    });
-    load.start();
+    Writer writing = new Writer("failover", writer);
     Thread.sleep(3000);
     int deliveredBefore = receiver.acknowledged("/failover").size();
     long killedAt = System.nanoTime();
@@ -246,23 +231,12 @@ class ClusterIT {
     }
     double failoverSeconds = (System.nanoTime() - killedAt) / 1e9;
     Thread.sleep(2000);
-    writing.set(false);
-    load.join();
-    int total = written.get();
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (distinct() < total && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    receiver.delay(0);
+    int total = writing.stop();
     System.out.printf("failover: the first delivery by a successor came %.1f s after kill -9; %d notifications%n",
         failoverSeconds, total);
     assertTrue(failoverSeconds < 10, "delivered by the others within 10 s of the kill: " + failoverSeconds + " s");
-    assertEquals(total, distinct(), "every notification arrived");
-    long highest = 0;
-    for (Receiver.Received r : receiver.acknowledged("/failover")) {
-      assertTrue(r.eventNumber() <= highest + 1, "never ahead of the order: " + r.eventNumber() + " after " + highest);
-      highest = Math.max(highest, r.eventNumber());
-    }
+    assertEverythingInOrder("/failover", total);
+    receiver.delay(0);
     Await.until(() -> shared(nodes));   // the two left share everything
   }
 
@@ -297,7 +271,7 @@ class ClusterIT {
         hook("paused", "Observation?code=paused", "/paused").encode())));
     Thread.sleep(500);
     receiver.delay(5);
-    Writer writer = new Writer("paused", (owner + 1) % 3);
+    Writer writer = new Writer("paused", nodes.get((owner + 1) % 3));
     Thread.sleep(2000);
     signal("STOP", paused);   // a network pause: the member answers nothing, its connections stay open
     Thread.sleep(20_000);
@@ -315,15 +289,15 @@ class ClusterIT {
     private final Thread thread;
 
     Writer(String code) {
-      this(code, -1);
+      this(code, null);
     }
 
-    /** @param at the node to write to, or -1: any live one */
-    Writer(String code, int at) {
+    /** @param at the node to write to, or null: each live one in turn */
+    Writer(String code, HeraldProcess at) {
       thread = new Thread(() -> {
         int next = 0;
         while (writing.get()) {
-          HeraldProcess node = at >= 0 ? nodes.get(at) : nodes.get(next++ % nodes.size());
+          HeraldProcess node = at != null ? at : nodes.get(next++ % nodes.size());
           try {
             if (node.send("POST", "/fhir/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
                 + "\"code\":{\"coding\":[{\"code\":\"" + code + "\"}]}}").statusCode() == 201) {
@@ -380,10 +354,6 @@ class ClusterIT {
       assertTrue(r.eventNumber() <= highest + 1, "never ahead of the order: " + r.eventNumber() + " after " + highest);
       highest = Math.max(highest, r.eventNumber());
     }
-  }
-
-  private static int distinct() {
-    return distinct("/failover");
   }
 
   private static int distinct(String path) {

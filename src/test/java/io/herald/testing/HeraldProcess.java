@@ -38,7 +38,11 @@ public final class HeraldProcess implements AutoCloseable {
 
   /** Starts a node; call {@link #awaitReady} before using it (several may start at once). */
   public static HeraldProcess launch(Map<String, String> environment) throws IOException {
-    int port = HeraldNode.freePort();
+    return launch(environment, HeraldNode.freePort());
+  }
+
+  /** As above, on HTTP port {@code port} (a node started again where it was). */
+  public static HeraldProcess launch(Map<String, String> environment, int port) throws IOException {
     Path log = Files.createTempFile("herald-node", ".log");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.herald.Main"));

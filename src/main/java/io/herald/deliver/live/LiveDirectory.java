@@ -27,7 +27,8 @@ public final class LiveDirectory {
   private final Vertx vertx;
   private final String node = System.getProperty(NodeLogFormatter.PROPERTY, "node") + "/" + UUID.randomUUID();
   private final Map<String, JsonObject> mine = new LinkedHashMap<>();
-  private boolean changed = true;
+  private boolean changed;
+  private boolean published;   // an entry of this node is (or may be) in the map
   private long written;
 
   LiveDirectory(Vertx vertx) {
@@ -50,12 +51,13 @@ public final class LiveDirectory {
 
   private void write() {
     long now = System.currentTimeMillis();
-    if (!(changed && now - written >= WRITE_MS || now - written >= TTL_MS / 2)) {
-      return;
+    if (!(changed && now - written >= WRITE_MS || published && now - written >= TTL_MS / 2)) {
+      return;   // nothing new, and what is in the map has time left (or there is nothing there)
     }
     changed = false;
     written = now;
     JsonObject entry = new JsonObject().put("node", node).put("subscriptions", new JsonArray(mine.values().stream().toList()));
+    published = !mine.isEmpty();
     vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(map -> mine.isEmpty() ? map.remove(node).mapEmpty()
         : map.put(node, entry, TTL_MS)).onFailure(e -> changed = true);
   }
