@@ -3,6 +3,7 @@ package io.herald.bench;
 import io.herald.cluster.DeliveryShares;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * A cluster of Herald nodes on this machine (separate JVMs, Hazelcast on loopback, one PostgreSQL):
  * <ol>
  *   <li>across: a write on node 1 to the answer of a {@code $poll} waiting on node 2, and to the event reaching a SockJS
- *   client on node 3 (the bridge's raw WebSocket), one write at a time;</li>
+ *   client on node 3 (the bridge's raw WebSocket), one write at a time, {@code --writes} (500) of them after 20 not
+ *   counted;</li>
  *   <li>failover: a subscription's owner killed with kill -9 while changes stream in, {@code --kills} times (a node
  *   started in its place each time): the time from the kill to the first delivery by its successor, and the
  *   notifications lost (written, never delivered);</li>
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  *   webhook deliveries/s, counted until every one of them has arrived.</li>
  * </ol>
  * <pre>java -cp target/herald-bench.jar io.herald.bench.ClusterBenchmark [--kills 5] [--seconds 15] [--concurrency 32]
- *     [--receiver-ms 20] [--phases failover,scale]</pre>
+ *     [--receiver-ms 20] [--writes 500] [--phases scale,across,failover]</pre>
  */
 public final class ClusterBenchmark {
 
@@ -58,7 +60,7 @@ public final class ClusterBenchmark {
   public static void main(String[] args) throws Exception {
     io.herald.Main.configureLogging();
     Map<String, String> o = Args.parse(args, Args.defaults("kills", "5", "seconds", "15", "concurrency", "32",
-        "receiver-ms", "20", "phases", "scale,across,failover"));
+        "receiver-ms", "20", "writes", "500", "phases", "scale,across,failover"));
     List<String> phases = List.of(o.get("phases").split(","));
     try (BenchDatabase database = BenchDatabase.open("herald-cluster-bench")) {
       Vertx client = Vertx.vertx();
@@ -70,7 +72,7 @@ public final class ClusterBenchmark {
             Integer.parseInt(o.get("receiver-ms")));
       }
       if (phases.contains("across")) {
-        bench.across(200);
+        bench.across(Integer.parseInt(o.get("writes")));
       }
       if (phases.contains("failover")) {
         bench.failover(Integer.parseInt(o.get("kills")));
@@ -194,7 +196,8 @@ public final class ClusterBenchmark {
         .put("status", "active").put("reason", "bench").put("criteria", "Observation?code=across")
         .put("channel", new JsonObject().put("type", "poll")));
     java.util.concurrent.ConcurrentHashMap<Long, Long> heard = new java.util.concurrent.ConcurrentHashMap<>();
-    BridgeClients.connect(client, client.createWebSocketClient(), nodes.get(2).port, new JsonObject()
+    WebSocketClient sockets = client.createWebSocketClient();   // referenced to the end: a collected client closes its sockets
+    BridgeClients.connect(client, sockets, nodes.get(2).port, new JsonObject()
             .put("resourceType", "Observation").put("criteria", "code=across"),
         event -> heard.put(event.getLong("versionId"), System.nanoTime()), () -> { }).await();
     org.HdrHistogram.Histogram poll = new org.HdrHistogram.Histogram(60_000_000L, 3);
@@ -222,6 +225,7 @@ public final class ClusterBenchmark {
             + " p99 %.2f ms; the SockJS client on node 3 had the event p50 %.2f ms, p99 %.2f ms (%d writes; target"
             + " p50 < 10 ms)%n", poll.getValueAtPercentile(50) / 1000.0, poll.getValueAtPercentile(99) / 1000.0,
         live.getValueAtPercentile(50) / 1000.0, live.getValueAtPercentile(99) / 1000.0, poll.getTotalCount());
+    sockets.close().await();
   }
 
   /** kill -9 of a subscription's owner while changes stream in, {@code kills} times; failover time and losses. */

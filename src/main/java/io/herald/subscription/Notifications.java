@@ -76,18 +76,15 @@ public final class Notifications {
    * @param counters each subscription's new latest eventNumber, sorted by id: rows are locked in one order
    */
   public Future<Void> commit(long from, long to, List<Notification> numbered, SortedMap<String, Long> counters) {
-    return pool.withTransaction(c -> c.preparedQuery(SubscriptionSql.MOVE_CURSOR).execute(Tuple.of(to, from))
-        .compose(moved -> moved.rowCount() == 1 ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new IllegalStateException("the match cursor moved under this node")))
-        .compose(v -> numbered.isEmpty() ? Future.<Void>succeededFuture() : c.preparedQuery(SubscriptionSql.INSERT_NOTIFICATIONS)
-            .execute(columns(numbered))
-            .compose(done -> c.preparedQuery(SubscriptionSql.SAVE_COUNTERS).execute(Tuple.tuple()
-                .addArrayOfString(counters.keySet().toArray(String[]::new))
-                .addArrayOfLong(counters.values().toArray(Long[]::new))))
-            .mapEmpty()));
+    Tuple args = columns(numbered, Tuple.of(to, from)).addArrayOfString(counters.keySet().toArray(String[]::new))
+        .addArrayOfLong(counters.values().toArray(Long[]::new));
+    return pool.preparedQuery(SubscriptionSql.COMMIT_BATCH).execute(args)
+        .compose(rows -> rows.iterator().next().getLong("moved") == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new IllegalStateException("the match cursor moved under this node")));
   }
 
-  private static Tuple columns(List<Notification> numbered) {
+  /** {@code numbered} as column arrays, added to {@code tuple}. */
+  private static Tuple columns(List<Notification> numbered, Tuple tuple) {
     int size = numbered.size();
     String[] subscriptions = new String[size];
     Long[] events = new Long[size];
@@ -107,7 +104,7 @@ public final class Notifications {
       ids[i] = change == null ? null : change.id();
       interactions[i] = change == null ? null : change.interaction();
     }
-    return Tuple.tuple().addArrayOfString(subscriptions).addArrayOfLong(events).addArrayOfString(kinds)
+    return tuple.addArrayOfString(subscriptions).addArrayOfLong(events).addArrayOfString(kinds)
         .addArrayOfLong(versions).addArrayOfString(types).addArrayOfString(ids).addArrayOfString(interactions);
   }
 
@@ -132,15 +129,17 @@ public final class Notifications {
   private Future<List<Notification>> read(String sql, String id, Tuple args) {
     return pool.preparedQuery(sql).execute(args).map(rows -> {
       List<Notification> found = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        Notification.Kind kind = Notification.Kind.of(row.getString("kind"));
-        Change change = kind != Notification.Kind.EVENT ? null : new Change(row.getLong("version_id"),
-            row.getString("type"), row.getString("id"), row.getString("interaction"), row.getOffsetDateTime("changed_at"),
-            row.getJsonObject("content"), null);
-        found.add(new Notification(id, row.getLong("event_number"), kind, change));
-      }
+      rows.forEach(row -> found.add(notification(id, row)));
       return found;
     });
+  }
+
+  private static Notification notification(String id, Row row) {
+    Notification.Kind kind = Notification.Kind.of(row.getString("kind"));
+    Change change = kind != Notification.Kind.EVENT ? null : new Change(row.getLong("version_id"),
+        row.getString("type"), row.getString("id"), row.getString("interaction"), row.getOffsetDateTime("changed_at"),
+        row.getJsonObject("content"), null);
+    return new Notification(id, row.getLong("event_number"), kind, change);
   }
 
   /**
@@ -149,44 +148,47 @@ public final class Notifications {
    * GONE when notifications after {@code from} have been pruned.
    */
   public Future<Page> poll(String id, Long from, int count) {
-    return poll(id, from, count, 1);
+    if (from == null) {
+      return pool.preparedQuery(SubscriptionSql.POLL_POSITION).execute(Tuple.of(id, 0L)).compose(rows -> {
+        Row row = rows.size() == 0 ? null : rows.iterator().next();
+        Refusal refused = refusal(id, row);
+        return refused != null ? Future.failedFuture(refused)
+            : after(id, Math.max(0, row.getLong("last_event") - 1), 1).map(latest -> new Page(latest, false));
+      });
+    }
+    return pool.preparedQuery(SubscriptionSql.POLL).execute(Tuple.of(id, from, count + 1)).compose(rows -> {
+      Row first = rows.size() == 0 ? null : rows.iterator().next();
+      Refusal refused = refusal(id, first);
+      if (refused != null) {
+        return Future.failedFuture(refused);
+      }
+      long prunedTo = first.getLong("pruned_version");
+      if (from < prunedTo) {
+        return Future.failedFuture(new Refusal(Failures.GONE, "The notifications of Subscription/" + id
+            + " up to versionId " + prunedTo + " are no longer kept (store.retention.notificationSeconds);"
+            + " poll from " + prunedTo + " or later, after searching to catch up"));
+      }
+      List<Notification> found = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        if (row.getLong("event_number") != null) {
+          found.add(notification(id, row));
+        }
+      }
+      return Future.succeededFuture(found.size() > count ? new Page(found.subList(0, count), true) : new Page(found, false));
+    });
   }
 
-  private Future<Page> poll(String id, Long from, int count, int attempt) {
-    return pool.preparedQuery(SubscriptionSql.POLL_POSITION).execute(Tuple.of(id, from == null ? 0L : from))
-        .compose(rows -> {
-          Row row = rows.size() == 0 ? null : rows.iterator().next();
-          if (row == null || row.getBoolean("deleted")) {
-            return Future.failedFuture(new Refusal(Failures.NOT_FOUND, "Subscription/" + id + " does not exist"));
-          }
-          String status = row.getString("status");
-          if (!"active".equals(status)) {
-            return Future.failedFuture(new Refusal(Failures.FORBIDDEN,
-                "Subscription/" + id + " is " + status + ", not active; set its status to active to poll it"));
-          }
-          if (from == null) {
-            return after(id, Math.max(0, row.getLong("last_event") - 1), 1).map(latest -> new Page(latest, false));
-          }
-          long prunedTo = row.getLong("pruned_version");
-          if (from < prunedTo) {
-            return Future.failedFuture(new Refusal(Failures.GONE, "The notifications of Subscription/" + id
-                + " up to versionId " + prunedTo + " are no longer kept (store.retention.notificationSeconds);"
-                + " poll from " + prunedTo + " or later, after searching to catch up"));
-          }
-          // from_event was read before this statement: a notification numbered since at or before from is left out
-          long fromEvent = Math.max(row.getLong("from_event"), row.getLong("pruned_event"));
-          long lastEvent = row.getLong("last_event");
-          return after(id, fromEvent, from, count + 1).compose(found -> {
-            // eventNumbers have no gaps: a missing first one was pruned between the two statements
-            boolean gap = found.isEmpty() ? lastEvent > fromEvent : found.get(0).eventNumber() > fromEvent + 1;
-            if (gap) {
-              return attempt < 5 ? poll(id, from, count, attempt + 1)   // which says how far they are pruned
-                  : Future.failedFuture(new Refusal(Failures.GONE, "The notifications of Subscription/" + id
-                      + " after versionId " + from + " were pruned as they were read; poll again"));
-            }
-            return Future.succeededFuture(found.size() > count ? new Page(found.subList(0, count), true) : new Page(found, false));
-          });
-        });
+  /** Why a poll of subscription {@code id}, whose position is {@code row} (null: none), is refused; null when it is not. */
+  private static Refusal refusal(String id, Row row) {
+    if (row == null || row.getBoolean("deleted")) {
+      return new Refusal(Failures.NOT_FOUND, "Subscription/" + id + " does not exist");
+    }
+    String status = row.getString("status");
+    if (!"active".equals(status)) {
+      return new Refusal(Failures.FORBIDDEN,
+          "Subscription/" + id + " is " + status + ", not active; set its status to active to poll it");
+    }
+    return null;
   }
 
   /**

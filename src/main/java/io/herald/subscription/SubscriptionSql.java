@@ -5,9 +5,6 @@ final class SubscriptionSql {
 
   static final String CURSOR = "SELECT version_id FROM match_cursor WHERE id = 1";
 
-  /** Moves the cursor from $2 to $1; no row when another matcher moved it meanwhile. */
-  static final String MOVE_CURSOR = "UPDATE match_cursor SET version_id = $1 WHERE id = 1 AND version_id = $2";
-
   static final String COUNTERS = "SELECT id, last_event FROM subscription_state";
 
   /** Every resource of type $1's latest version at or before versionId $2 (deleted ones too, content NULL then). */
@@ -15,13 +12,20 @@ final class SubscriptionSql {
       "SELECT DISTINCT ON (h.id) h.id, h.version_id, h.content FROM resource_history h"
           + " WHERE h.type = $1 AND h.version_id <= $2 ORDER BY h.id, h.version_id DESC";
 
-  static final String INSERT_NOTIFICATIONS =
-      "INSERT INTO notification (subscription_id, event_number, kind, version_id, type, id, interaction)"
-          + " SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])";
-
-  static final String SAVE_COUNTERS =
-      "INSERT INTO subscription_state (id, last_event) SELECT * FROM unnest($1::text[], $2::bigint[])"
-          + " ON CONFLICT (id) DO UPDATE SET last_event = EXCLUDED.last_event";
+  /**
+   * One matcher batch, in one statement (one round trip, one implicit transaction): moves the cursor from $2 to $1,
+   * and only when it moved (another matcher did not move it meanwhile) inserts the notifications ($3..$9, column
+   * arrays) and saves each subscription's latest eventNumber ($10 ids in id order, so rows are locked in one order,
+   * $11 eventNumbers). Answers one row, {@code moved}: 1, or 0 when nothing was written.
+   */
+  static final String COMMIT_BATCH =
+      "WITH moved AS (UPDATE match_cursor SET version_id = $1 WHERE id = 1 AND version_id = $2 RETURNING 1),"
+          + " numbered AS (INSERT INTO notification (subscription_id, event_number, kind, version_id, type, id, interaction)"
+          + " SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[])"
+          + " WHERE EXISTS (SELECT 1 FROM moved)),"
+          + " counted AS (INSERT INTO subscription_state (id, last_event) SELECT * FROM unnest($10::text[], $11::bigint[])"
+          + " WHERE EXISTS (SELECT 1 FROM moved) ON CONFLICT (id) DO UPDATE SET last_event = EXCLUDED.last_event)"
+          + " SELECT count(*) AS moved FROM moved";
 
   /**
    * The notifications query: subscription $1's notifications after eventNumber $2 (and, for those of a change, after
@@ -54,6 +58,17 @@ final class SubscriptionSql {
           + " ORDER BY n.version_id DESC LIMIT 1), 0) AS from_event"
           + " FROM resource r LEFT JOIN subscription_state s ON s.id = r.id LEFT JOIN notification_pruned p ON p.id = r.id"
           + " WHERE r.type = 'Subscription' AND r.id = $1";
+
+  /**
+   * A poll in one statement, so on one snapshot: {@link #POLL_POSITION}'s columns for subscription $1 and versionId $2,
+   * on each of its notifications after that position and the pruned ones (as {@link #NOTIFICATIONS}, versionId after
+   * $2, at most $3); a single row with no {@code event_number} when there is none; no row when there is no such
+   * subscription.
+   */
+  static final String POLL = "SELECT pos.*, x.* FROM (" + POLL_POSITION + ") pos LEFT JOIN LATERAL ("
+      + notifications("n.event_number > greatest(pos.from_event, pos.pruned_event)"
+      + " AND (n.version_id IS NULL OR n.version_id > $2) ORDER BY n.event_number LIMIT $3")
+      + ") x ON true ORDER BY x.event_number";
 
   /**
    * Where subscriptions stand: those with ids $1 (all when null; deleted ones only when named) whose status is one

@@ -10,6 +10,7 @@ import io.herald.testing.Receiver;
 import io.herald.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -182,11 +183,12 @@ class ClusterIT {
     JsonObject token = new JsonObject(nodes.get(0).get("/fhir/Subscription/socket/$get-ws-binding-token").body());
     String value = token.getJsonArray("parameter").getJsonObject(0).getString("valueString");
     Vertx vertx = Vertx.vertx();
+    WebSocketClient client = vertx.createWebSocketClient();   // referenced until the end: a collected client closes its sockets
     try {
       List<JsonObject> frames = new CopyOnWriteArrayList<>();
       WebSocket ws;
       try {
-        ws = vertx.createWebSocketClient().connect(nodes.get(2).port, "127.0.0.1", "/fhir/$websocket").await();
+        ws = client.connect(nodes.get(2).port, "127.0.0.1", "/fhir/$websocket").await();
       } catch (RuntimeException e) {
         String log = nodes.get(2).log();
         throw new AssertionError("the websocket did not open on node 3; its log ends: "
@@ -199,6 +201,7 @@ class ClusterIT {
       assertEquals(201, status(nodes.get(1).send("POST", "/fhir/Encounter", "{\"resourceType\":\"Encounter\",\"status\":\"planned\"}")));
       Await.until(() -> frames.size() == 2);
     } finally {
+      client.close().await();
       vertx.close().await();
     }
   }

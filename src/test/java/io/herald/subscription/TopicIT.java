@@ -9,6 +9,7 @@ import io.herald.testing.Reply;
 import io.herald.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -542,9 +543,10 @@ class TopicIT {
     URI url = URI.create((String) parameter(token.json(), "websocket-url"));
     assertEquals(id, parameter(token.json(), "subscription"));
     Vertx vertx = Vertx.vertx();
+    WebSocketClient client = vertx.createWebSocketClient();   // referenced until the end: a collected client closes its sockets
     try {
       List<JsonObject> frames = new CopyOnWriteArrayList<>();
-      WebSocket socket = vertx.createWebSocketClient().connect(url.getPort(), url.getHost(), url.getPath()).await();
+      WebSocket socket = client.connect(url.getPort(), url.getHost(), url.getPath()).await();
       socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
       socket.writeTextMessage("bind-with-token " + value).await();
       Await.until(() -> !frames.isEmpty());
@@ -557,13 +559,14 @@ class TopicIT {
       assertTrue(event.getJsonArray("entry").getJsonObject(1).getString("fullUrl").endsWith("/Encounter/w1"));
 
       // A token binds once.
-      WebSocket second = vertx.createWebSocketClient().connect(url.getPort(), url.getHost(), url.getPath()).await();
+      WebSocket second = client.connect(url.getPort(), url.getHost(), url.getPath()).await();
       List<JsonObject> refused = new CopyOnWriteArrayList<>();
       second.textMessageHandler(text -> refused.add(new JsonObject(text)));
       second.writeTextMessage("bind-with-token " + value).await();
       Await.until(() -> !refused.isEmpty());
       assertEquals("OperationOutcome", refused.get(0).getString("resourceType"));
     } finally {
+      client.close().await();
       vertx.close().await();
     }
     JsonObject hook = subscription(TOPIC, patient, receiver.url("/not-ws"), "id-only", "application/fhir+json");
