@@ -43,6 +43,11 @@ export interface HeraldOptions {
   reconnectDelay?: number;
   /** Longest reconnection delay in ms, default 10000. */
   maxReconnectDelay?: number;
+  /**
+   * The bearer token (from POST /auth/token) every request and subscribe carries when the server requires one, or a
+   * function giving a fresh one, called on every request and reconnection.
+   */
+  token?: string | (() => string | Promise<string>);
 }
 
 export declare class Herald {

@@ -6,7 +6,7 @@ const EventBus = globalThis.EventBus ?? (await import('@vertx/eventbus-bridge-cl
 
 const EVENTS = ['CREATE', 'UPDATE', 'DELETE'];
 const UNAVAILABLE = 7;   // the server's failure code for "out of reach for now"
-const STATUS = { 1: 400, 3: 410, 6: 403, 7: 503 };   // the server's failure codes as HTTP would say them
+const STATUS = { 1: 400, 3: 410, 6: 403, 7: 503, 9: 401 };   // the server's failure codes as HTTP would say them
 
 /** A FHIR server's error: the OperationOutcome's diagnostics, the status, and the outcome itself. */
 export class HeraldError extends Error {
@@ -102,13 +102,17 @@ export class Connection {
     const bus = new EventBus(this.#herald.baseUrl + '/eventbus');   // pings every 5 s; the bridge drops a socket silent for 10 s
     this.#bus = bus;
     let opened = false;
-    bus.onopen = () => {
+    bus.onopen = async () => {
       opened = true;
       const request = { ...this.#request };
       if (this.versionId !== null) {
         request.from = this.versionId;
       }
-      bus.send('herald.live.subscribe', request, {}, (error, reply) => {
+      const headers = await this.#herald.authorization();
+      if (this.#bus !== bus) {
+        return;   // closed (or replaced) while the token was fetched
+      }
+      bus.send('herald.live.subscribe', request, headers, (error, reply) => {
         if (error) {
           const failure = new HeraldError(error.message ?? String(error.body ?? error), STATUS[error.failureCode] ?? 400);
           if (reject) {
@@ -197,10 +201,13 @@ export class Connection {
 export class Herald {
   /**
    * @param {string} baseUrl e.g. http://localhost:8080 (the FHIR base is baseUrl + '/fhir')
-   * @param {{reconnectDelay?: number, maxReconnectDelay?: number}} [options] reconnection backoff, in ms
+   * @param {{reconnectDelay?: number, maxReconnectDelay?: number, token?: string | (() => string | Promise<string>)}}
+   *   [options] reconnection backoff, in ms; token: the bearer token (from /auth/token) every request and subscribe
+   *   carries when the server requires one, or a function giving a fresh one (called on every request and reconnect)
    */
   constructor(baseUrl, options = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.token = options.token ?? null;
     this.reconnectDelay = options.reconnectDelay ?? 250;
     this.maxReconnectDelay = options.maxReconnectDelay ?? 10000;
   }
@@ -248,11 +255,18 @@ export class Herald {
     return this.#fhir('GET', '/' + resourceType + (text ? '?' + text : ''));
   }
 
+  /** @internal the Authorization header to send, if any. */
+  async authorization() {
+    const token = typeof this.token === 'function' ? await this.token() : this.token;
+    return token ? { Authorization: 'Bearer ' + token } : {};
+  }
+
   async #fhir(method, path, body) {
+    const auth = await this.authorization();
     const response = await fetch(this.baseUrl + '/fhir' + path, {
       method,
-      headers: body === undefined ? { Accept: 'application/fhir+json' }
-        : { Accept: 'application/fhir+json', 'Content-Type': 'application/fhir+json' },
+      headers: body === undefined ? { Accept: 'application/fhir+json', ...auth }
+        : { Accept: 'application/fhir+json', 'Content-Type': 'application/fhir+json', ...auth },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

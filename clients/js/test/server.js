@@ -19,7 +19,9 @@ async function freePort() {
 
 /** A Herald process; start() again after kill() restarts it on the same port and data. */
 export class HeraldServer {
-  constructor() {
+  /** @param {Record<string,string>} [env] more environment (authentication is off unless HERALD_AUTH says on) */
+  constructor(env = {}) {
+    this.env = env;
     this.dataDir = mkdtempSync(join(tmpdir(), 'herald-js-'));
     this.port = null;
     this.process = null;
@@ -37,7 +39,8 @@ export class HeraldServer {
     this.port ??= await freePort();
     this.process = spawn('java', ['-jar', jar], {
       env: { ...process.env, HERALD_HTTP_PORT: String(this.port), HERALD_HTTP_HOST: '127.0.0.1',
-        HERALD_DATA_DIR: join(this.dataDir, 'data'), HERALD_PG_URI: process.env.HERALD_PG_URI ?? '' },
+        HERALD_DATA_DIR: join(this.dataDir, 'data'), HERALD_PG_URI: process.env.HERALD_PG_URI ?? '', HERALD_AUTH: 'off',
+        ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process.stdout.on('data', (d) => { this.log += d; });

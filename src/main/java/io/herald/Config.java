@@ -19,17 +19,19 @@ import java.util.Map;
 public final class Config {
 
   /** Environment variable → {@code section.key} it overrides. */
-  public static final Map<String, String> ENVIRONMENT = Map.of(
-      "HERALD_HTTP_HOST", "http.host",
-      "HERALD_HTTP_PORT", "http.port",
-      "HERALD_HTTP_INSTANCES", "http.instances",
-      "HERALD_BODY_LIMIT_BYTES", "http.bodyLimitBytes",
-      "HERALD_PG_URI", "store.pgUri",
-      "HERALD_DATA_DIR", "store.dataDir",
-      "HERALD_PG_POOL_SIZE", "store.poolSize",
-      "HERALD_CLUSTER", "cluster.enabled",
-      "HERALD_CLUSTER_MEMBERS", "cluster.members",
-      "HERALD_CLUSTER_PORT", "cluster.port");
+  public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+      Map.entry("HERALD_HTTP_HOST", "http.host"),
+      Map.entry("HERALD_HTTP_PORT", "http.port"),
+      Map.entry("HERALD_HTTP_INSTANCES", "http.instances"),
+      Map.entry("HERALD_BODY_LIMIT_BYTES", "http.bodyLimitBytes"),
+      Map.entry("HERALD_PG_URI", "store.pgUri"),
+      Map.entry("HERALD_DATA_DIR", "store.dataDir"),
+      Map.entry("HERALD_PG_POOL_SIZE", "store.poolSize"),
+      Map.entry("HERALD_CLUSTER", "cluster.enabled"),
+      Map.entry("HERALD_CLUSTER_MEMBERS", "cluster.members"),
+      Map.entry("HERALD_CLUSTER_PORT", "cluster.port"),
+      Map.entry("HERALD_AUTH", "auth.enabled"),
+      Map.entry("HERALD_ADMIN_SECRET", "auth.adminSecret"));
 
   private Config() {
   }

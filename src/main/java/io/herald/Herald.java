@@ -1,5 +1,7 @@
 package io.herald;
 
+import io.herald.auth.AuthConfig;
+import io.herald.auth.AuthVerticle;
 import io.herald.cluster.Members;
 import io.herald.criteria.CriteriaParser;
 import io.herald.deliver.Channels;
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One Herald node on a Vert.x instance: loads the search parameters, makes the node's one {@link Subscriptions}
  * (shared by the verticles: each subscription version is parsed once), deploys the verticles in dependency order
- * (store, match, deliver, retention, live, http) and undeploys them in reverse, so requests in flight finish before the store closes.
+ * (store, auth, match, deliver, retention, live, http) and undeploys them in reverse, so requests in flight finish before the store closes.
  */
 public final class Herald {
 
@@ -52,18 +54,21 @@ public final class Herald {
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
     return deploy(vertx, store, http, RetryPolicy.from(Config.defaults().getJsonObject("deliver")),
         LiveConfig.from(Config.defaults().getJsonObject("live")),
-        SubscriptionsConfig.from(Config.defaults().getJsonObject("subscriptions"), http.port()), Members.alone(),
-        new Metrics());
+        SubscriptionsConfig.from(Config.defaults().getJsonObject("subscriptions"), http.port()), AuthConfig.off(),
+        Members.alone(), new Metrics());
   }
 
   /**
+   * @param auth whether requests need a token, and Herald's own tokens ({@link AuthConfig#off()}: none needed)
    * @param members the cluster's members ({@link Members#alone()} when not clustered): who delivers what
    * @param metrics where the node's metrics go ({@code /metrics})
    */
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http, RetryPolicy deliver,
-                                      LiveConfig live, SubscriptionsConfig topics, Members members, Metrics metrics) {
+                                      LiveConfig live, SubscriptionsConfig topics, AuthConfig auth, Members members,
+                                      Metrics metrics) {
     metrics.gauge("herald.cluster.members", "Members of the cluster, as this node sees them", () -> members.all().size());
     AtomicReference<String> storeId = new AtomicReference<>();
+    AtomicReference<String> authId = new AtomicReference<>();
     AtomicReference<String> matchId = new AtomicReference<>();
     AtomicReference<String> deliverId = new AtomicReference<>();
     AtomicReference<String> retentionId = new AtomicReference<>();
@@ -77,6 +82,10 @@ public final class Herald {
           return vertx.deployVerticle(new StoreVerticle(store, registry))
               .compose(id -> {
                 storeId.set(id);
+                return vertx.deployVerticle(new AuthVerticle(store.pgUri(), auth));
+              })
+              .compose(id -> {
+                authId.set(id);
                 return vertx.deployVerticle(new MatchVerticle(store.pgUri(), subscriptions, topicParser, filters, metrics));
               })
               .compose(id -> {
@@ -95,11 +104,11 @@ public final class Herald {
               .compose(id -> {
                 liveId.set(id);
                 return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions,
-                        topicParser, filters, topics, metrics),
+                        topicParser, filters, topics, metrics, auth.enabled()),
                     new DeploymentOptions().setInstances(http.instances()));
               });
         })
-        .map(httpId -> new Herald(vertx, List.of(storeId.get(), matchId.get(), deliverId.get(), retentionId.get(),
+        .map(httpId -> new Herald(vertx, List.of(storeId.get(), authId.get(), matchId.get(), deliverId.get(), retentionId.get(),
             liveId.get(), httpId), http.port()));
   }
 

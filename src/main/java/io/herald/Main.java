@@ -1,5 +1,6 @@
 package io.herald;
 
+import io.herald.auth.AuthConfig;
 import io.herald.cluster.ClusterConfig;
 import io.herald.cluster.Members;
 import io.herald.deliver.RetryPolicy;
@@ -41,11 +42,13 @@ public final class Main {
     StoreConfig store;
     HttpConfig http;
     ClusterConfig cluster;
+    AuthConfig auth;
     try {
       config = Config.load(System.getenv());
       store = StoreConfig.from(config.getJsonObject("store"));
       http = HttpConfig.from(config.getJsonObject("http"));
       cluster = ClusterConfig.from(config.getJsonObject("cluster"));
+      auth = AuthConfig.from(config.getJsonObject("auth"));
       System.setProperty(NodeLogFormatter.PROPERTY, hostName() + ":" + http.port());
     } catch (IllegalArgumentException e) {
       System.err.println("Herald cannot start: " + e.getMessage());
@@ -53,6 +56,10 @@ public final class Main {
       return;
     }
 
+    if (!auth.enabled()) {
+      LOG.warning("Authentication is OFF (HERALD_AUTH=off): anyone who reaches this port may read, write and subscribe"
+          + " to everything. For local development only.");
+    }
     EmbeddedPostgres embedded = store.pgUri() == null ? EmbeddedPostgres.start(store.dataDir()) : null;
     StoreConfig storeConfig = embedded == null ? store : store.withPgUri(embedded.uri());
     Vertx vertx;
@@ -78,7 +85,7 @@ public final class Main {
     try {
       herald = Herald.deploy(vertx, storeConfig, http, RetryPolicy.from(config.getJsonObject("deliver")),
         LiveConfig.from(config.getJsonObject("live")),
-        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), members, metrics).await();
+        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), auth, members, metrics).await();
     } catch (RuntimeException e) {
       LOG.severe("Herald failed to start: " + e);
       vertx.close().await();

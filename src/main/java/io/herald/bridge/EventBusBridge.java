@@ -1,7 +1,10 @@
 package io.herald.bridge;
 
+import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
+import io.herald.bus.Failures;
 import io.herald.deliver.live.LiveEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -19,6 +22,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The SockJS event-bus bridge browsers use, deny by default. Inbound, a socket may only send to
@@ -46,12 +50,17 @@ public final class EventBusBridge {
 
   private final Vertx vertx;
   private final int maxQueuedBytes;
+  private final Function<String, Future<Scopes>> tokens;
   private final Map<SockJSSocket, Socket> sockets = new HashMap<>();
 
-  /** @param maxQueuedBytes how much a socket's outgoing queue may hold before it overflows */
-  public EventBusBridge(Vertx vertx, int maxQueuedBytes) {
+  /**
+   * @param maxQueuedBytes how much a socket's outgoing queue may hold before it overflows
+   * @param tokens the scopes of a bearer token, failing for one that is not valid; null when authentication is off
+   */
+  public EventBusBridge(Vertx vertx, int maxQueuedBytes, Function<String, Future<Scopes>> tokens) {
     this.vertx = vertx;
     this.maxQueuedBytes = maxQueuedBytes;
+    this.tokens = tokens;
   }
 
   /** The routes of the bridge, to mount at {@code /eventbus/*}. */
@@ -83,7 +92,7 @@ public final class EventBusBridge {
         vertx.eventBus().send(Addresses.LIVE_CLOSED, new JsonObject().put("socket", socket.id), LOCAL);
         event.complete(true);
       }
-      case SEND -> event.complete(stamp(event, socket));
+      case SEND -> authorised(event).onComplete(checked -> event.complete(stamp(event, socket, checked.result())));
       case REGISTER -> {   // only on an address handed to this socket, once
         String address = event.getRawMessage().getString("address");
         event.complete(socket.addresses.containsKey(address) && socket.registered.add(address));
@@ -109,8 +118,38 @@ public final class EventBusBridge {
     }
   }
 
-  /** A send from the socket: stamped with its id, and for a subscribe, with the address it is handed. */
-  private boolean stamp(BridgeEvent event, Socket socket) {
+  /**
+   * Whether a subscribe may go on: with authentication on, its headers carry a bearer token
+   * ({@code Authorization: Bearer ...}) whose scopes allow searching its resource type. Null when it may, else
+   * {code, message} to refuse it with.
+   */
+  private Future<JsonObject> authorised(BridgeEvent event) {
+    JsonObject message = event.getRawMessage();
+    if (tokens == null || !Addresses.LIVE_SUBSCRIBE.equals(message.getString("address"))) {
+      return Future.succeededFuture();
+    }
+    Object headers = message.getValue("headers");
+    String header = headers instanceof JsonObject h && h.getValue("Authorization") instanceof String a ? a : null;
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Future.succeededFuture(refusal(Failures.UNAUTHENTICATED, "A subscribe needs a bearer token in its headers"
+          + " (Authorization: Bearer <token>)"));
+    }
+    Object body = message.getValue("body");
+    String type = body instanceof JsonObject b && b.getValue("resourceType") instanceof String t ? t : null;
+    return tokens.apply(header.substring(7).trim()).map(scopes -> type == null || scopes.allows(type, 's') ? null
+            : refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow searching " + type))
+        .otherwise(e -> refusal(Failures.UNAUTHENTICATED, "The bearer token is not valid: " + e.getMessage()));
+  }
+
+  private static JsonObject refusal(int code, String message) {
+    return new JsonObject().put("code", code).put("message", message);
+  }
+
+  /**
+   * A send from the socket: stamped with its id, and for a subscribe, with the address it is handed, or with why it is
+   * refused ({@code refused}: {code, message}, which the live channel answers with).
+   */
+  private boolean stamp(BridgeEvent event, Socket socket, JsonObject refused) {
     JsonObject message = event.getRawMessage();
     String to = message.getString("address");
     if (!Addresses.LIVE_SUBSCRIBE.equals(to) && !Addresses.LIVE_UNSUBSCRIBE.equals(to)) {
@@ -118,6 +157,9 @@ public final class EventBusBridge {
     }
     JsonObject body = message.getValue("body") instanceof JsonObject b ? b.copy() : new JsonObject();
     body.put("socket", socket.id);
+    if (refused != null) {
+      body.put("refused", refused);
+    }
     if (Addresses.LIVE_SUBSCRIBE.equals(to)) {
       if (socket.addresses.size() >= MAX_SUBSCRIPTIONS) {
         return false;   // refused: a socket holds at most this many live subscriptions

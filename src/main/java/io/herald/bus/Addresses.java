@@ -28,6 +28,19 @@ public final class Addresses {
   /** http → store (node-local). Body {}. Reply {}: the database answered a query (for {@code /health/ready}). */
   public static final String STORE_PING = "herald.store.ping";
 
+  /** http → auth (node-local). Body {client, secret, scope?}. Reply {access_token, token_type, expires_in, scope}. */
+  public static final String AUTH_TOKEN = "herald.auth.token";
+  /** http → auth (node-local). Body {}. Reply {algorithm, publicPem, issuer, revoked: [client]}: to verify tokens with. */
+  public static final String AUTH_KEY = "herald.auth.key";
+  /** http → auth (node-local). Body {id, scopes}. Reply {id, secret, scopes, created}: the secret this once. */
+  public static final String AUTH_CLIENT_ADD = "herald.auth.client.add";
+  /** http → auth (node-local). Body {}. Reply {clients: [{id, scopes, created, revoked?}]}. */
+  public static final String AUTH_CLIENT_LIST = "herald.auth.client.list";
+  /** http → auth (node-local). Body {id}. Reply {id, revoked}. */
+  public static final String AUTH_CLIENT_REVOKE = "herald.auth.client.revoke";
+  /** auth → http (node-local publish, when it changed). Body {clients: [id]}: every revoked client. */
+  public static final String AUTH_REVOKED = "herald.auth.revoked";
+
   /**
    * http → deliver (the poll channel, on every node). Body {subscription, from?, count}. Reply {entries[{versionId,
    * eventNumber, type, id, interaction, lastUpdated, resource}], more}: notifications after versionId {@code from}

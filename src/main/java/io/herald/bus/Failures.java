@@ -22,6 +22,10 @@ public final class Failures {
   public static final int UNAVAILABLE = 7;
   /** The connection to the database broke while a write was under way: it may or may not have been made. */
   public static final int OUTCOME_UNKNOWN = 8;
+  /** The caller did not prove who it is (no token, a bad one, a wrong client secret, a revoked client). */
+  public static final int UNAUTHENTICATED = 9;
+  /** What is to be made exists already (a client id taken). */
+  public static final int CONFLICT = 10;
 
   private Failures() {
   }

@@ -3,6 +3,8 @@ package io.herald.cluster;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
@@ -28,6 +30,8 @@ public final class DeliveryShares {
 
   /** Buckets: enough that 3 nodes get shares within a few percent of each other. */
   public static final int BUCKETS = 256;
+  /** The {@link NodeDirectory} of the buckets each node delivers: {member, buckets}. */
+  public static final String DIRECTORY = "herald.delivery.buckets";
   private static final long LOCK_BASE = 4864560000L;   // + bucket; apart from Ownership's role locks
   private static final long REBALANCE_MS = 1000;
   private static final Logger LOG = Logger.getLogger(DeliveryShares.class.getName());
@@ -55,6 +59,8 @@ public final class DeliveryShares {
   private boolean again;
   private boolean stopped;
   private long timer = -1;
+  private NodeDirectory directory;
+  private List<Integer> listed = List.of();   // the buckets the directory was last told of
 
   public DeliveryShares(Vertx vertx, PgConnectOptions options, Members members, Handover handover) {
     this.vertx = vertx;
@@ -73,6 +79,8 @@ public final class DeliveryShares {
     Context context = vertx.getOrCreateContext();
     members.onChange(context, this::rebalance);
     timer = vertx.setPeriodic(REBALANCE_MS, id -> rebalance());
+    directory = new NodeDirectory(vertx, DIRECTORY, () -> listed.isEmpty() ? null
+        : new JsonObject().put("member", members.self()).put("buckets", new JsonArray(listed)));
     return balance();
   }
 
@@ -81,7 +89,8 @@ public final class DeliveryShares {
     vertx.cancelTimer(timer);
     held.clear();
     leaving.clear();
-    return connection == null ? Future.succeededFuture() : connection.close();
+    Future<Void> unlisted = directory == null ? Future.succeededFuture() : directory.close().otherwiseEmpty();
+    return unlisted.compose(v -> connection == null ? Future.succeededFuture() : connection.close());
   }
 
   /** Whether this node delivers {@code subscription} now. */
@@ -167,6 +176,11 @@ public final class DeliveryShares {
     });
     return done.onComplete(result -> {
       rebalancing = false;
+      List<Integer> now = buckets();
+      if (!now.equals(listed)) {
+        listed = now;
+        directory.changed();
+      }
       if (again) {
         again = false;
         vertx.runOnContext(v -> rebalance());

@@ -57,6 +57,16 @@ final class Errors {
     return new ClientError(404, "not-found", message);
   }
 
+  /** No token, or one that is not valid: 401 with {@code WWW-Authenticate: Bearer}. */
+  static ClientError unauthenticated(String message) {
+    return new ClientError(401, "login", message);
+  }
+
+  /** A valid token whose scopes do not allow the request. */
+  static ClientError forbidden(String message) {
+    return new ClientError(403, "forbidden", message);
+  }
+
   /** Answers a failed request: client errors as they are, bus failures by their code, the rest as 500. */
   static void send(RoutingContext ctx, Throwable failure) {
     if (failure instanceof ClientError e) {
@@ -70,6 +80,8 @@ final class Errors {
         case Failures.GONE -> respond(ctx, 410, "deleted", reply.getMessage());
         case Failures.PRECONDITION_FAILED -> respond(ctx, 412, "conflict", reply.getMessage());
         case Failures.FORBIDDEN -> respond(ctx, 403, "forbidden", reply.getMessage());
+        case Failures.UNAUTHENTICATED -> respond(ctx, 401, "login", reply.getMessage());
+        case Failures.CONFLICT -> respond(ctx, 409, "conflict", reply.getMessage());
         case Failures.UNAVAILABLE -> unavailable(ctx, reply.getMessage());
         case Failures.OUTCOME_UNKNOWN -> respond(ctx, 504, "timeout", reply.getMessage());
         default -> respond(ctx, 500, "exception", reply.getMessage());
@@ -140,6 +152,9 @@ final class Errors {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
+    }
+    if (status == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"herald\"");
     }
     Responses.outcome(ctx.response(), status, code, diagnostics);
   }

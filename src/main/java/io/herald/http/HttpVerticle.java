@@ -7,7 +7,6 @@ import io.herald.bus.Addresses;
 import io.herald.criteria.Registry;
 import io.herald.deliver.poll.PollWaiters;
 import io.herald.deliver.TopicNotifications;
-import io.herald.deliver.live.LiveDirectory;
 import io.herald.subscription.Subscriptions;
 import io.herald.subscription.SubscriptionsConfig;
 import io.herald.fhir.CapabilityStatements;
@@ -43,13 +42,15 @@ public final class HttpVerticle extends VerticleBase {
   private final Filters filters;
   private final SubscriptionsConfig topicConfig;
   private final Metrics metrics;
+  private final boolean authenticate;
   private HttpServer server;
   private PollWaiters waiters;
   private EventBusBridge bridge;
 
   public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions, TopicParser topics,
-                      Filters filters, SubscriptionsConfig topicConfig, Metrics metrics) {
+                      Filters filters, SubscriptionsConfig topicConfig, Metrics metrics, boolean authenticate) {
     this.metrics = metrics;
+    this.authenticate = authenticate;
     this.config = config;
     this.registry = registry;
     this.subscriptions = subscriptions;
@@ -73,24 +74,33 @@ public final class HttpVerticle extends VerticleBase {
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NUMBERED,
         message -> message.body().getJsonArray("subscriptions").forEach(id -> waiters.notified((String) id)));
     MetadataHandler metadata = new MetadataHandler(store, CapabilityStatements.of(Herald.VERSION,
-        OffsetDateTime.now(ZoneOffset.UTC).toString(), registry));
+        OffsetDateTime.now(ZoneOffset.UTC).toString(), registry), authenticate);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
     HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerTimeoutSeconds() * 1000L,
         config.keepAliveSeconds() * 1000L);
 
     Router router = Router.router(vertx);
-    bridge = new EventBusBridge(vertx, config.socketQueueBytes());
+    Access access = new Access(vertx, authenticate);
+    router.route().handler(access);   // first: every request's token and scopes (Permissions says which paths are open)
+    AuthHandler auth = new AuthHandler(vertx.eventBus());
+    router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
+    only(router, "/auth/token", "POST");
+    withBody(router.post("/auth/clients"), body, "application/json").handler(auth::addClient);
+    get(router, "/auth/clients").handler(auth::clients);
+    only(router, "/auth/clients", "GET, HEAD, POST");
+    router.delete("/auth/clients/:id").handler(auth::revoke);
+    only(router, "/auth/clients/:id", "DELETE");
+    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate ? access::verify : null);
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
     get(router, "/metrics").handler(metrics.scrape());
-    get(router, "/cluster/live").handler(ctx -> StoreClient.handle(ctx, () -> LiveDirectory.list(vertx)
-        .map(connections -> {
-          Responses.json(ctx, 200, connections);
-          return connections;
-        })));
+    ClusterHandler cluster = new ClusterHandler(vertx);
+    get(router, "/cluster/live").handler(cluster::live);
+    get(router, "/cluster/delivery").handler(cluster::delivery);
     get(router, "/health/live").handler(Health.live(vertx));
     get(router, "/health/ready").handler(Health.ready(vertx));
     get(router, "/fhir/metadata").handler(metadata::capabilities);
+    get(router, "/fhir/.well-known/smart-configuration").handler(metadata::smartConfiguration);
     only(router, "/fhir/metadata", "GET, HEAD");
     get(router, "/fhir/_history").handler(history::system);
     only(router, "/fhir/_history", "GET, HEAD");
@@ -158,7 +168,7 @@ public final class HttpVerticle extends VerticleBase {
           }
           router.handle(request);
         }));
-    return Future.join(notified.completion(), server.listen());
+    return Future.join(notified.completion(), access.start()).compose(ready -> server.listen());
   }
 
   /** Finishes the requests in flight (up to the configured time), then closes. */

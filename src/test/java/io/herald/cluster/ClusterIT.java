@@ -115,6 +115,30 @@ class ClusterIT {
           + List.of(share[0], share[1], share[2]));
     }
 
+    // Any node lists who delivers what, as each node holds it: the view names the node of a subscription's bucket.
+    int owner = -1;
+    for (int n = 0; n < 3; n++) {
+      owner = nodes.get(n).buckets().contains(DeliveryShares.bucket("across")) ? n : owner;
+    }
+    String ownerPort = ":" + nodes.get(owner).port + "/";
+    Await.until(() -> {
+      try {
+        JsonObject seen = new JsonObject(nodes.get(2).get("/cluster/delivery?subscription=across").body());
+        String named = seen.getJsonObject("subscription").getString("node");
+        return seen.getJsonArray("nodes").size() == 3 && named != null && named.contains(ownerPort);
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    JsonObject view = new JsonObject(nodes.get(2).get("/cluster/delivery").body());
+    for (HeraldProcess node : nodes) {
+      List<Object> listed = view.getJsonArray("nodes").stream().map(JsonObject.class::cast)
+          .filter(n -> n.getString("node").contains(":" + node.port + "/")).findFirst().orElseThrow()
+          .getJsonArray("buckets").getList();
+      assertEquals(node.buckets(), listed, "the view of the node on port " + node.port);
+    }
+    assertEquals(400, nodes.get(0).get("/cluster/delivery?node=1").statusCode());
+
     // A subscription written on node 1, a Patient on node 2: the webhook comes, from whichever node owns it.
     assertEquals(201, status(nodes.get(0).send("PUT", "/fhir/Subscription/across", hook("across", "Patient?family=Across",
         "/across").encode())));

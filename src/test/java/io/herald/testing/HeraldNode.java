@@ -1,6 +1,7 @@
 package io.herald.testing;
 
 import io.herald.Config;
+import io.herald.auth.AuthConfig;
 import io.herald.Herald;
 import io.herald.Metrics;
 import io.herald.cluster.Members;
@@ -57,7 +58,9 @@ public final class HeraldNode implements AutoCloseable {
     Vertx vertx = metrics.instrument(Vertx.builder()).build();
     Herald herald = Herald.deploy(vertx, store, http, RetryPolicy.from(config.getJsonObject("deliver")),
         LiveConfig.from(config.getJsonObject("live")),
-        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), Members.alone(), metrics).await();
+        SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()),
+        overrides.containsKey("auth") ? AuthConfig.from(config.getJsonObject("auth")) : AuthConfig.off(),
+        Members.alone(), metrics).await();
     return new HeraldNode(vertx, herald, pgUri);
   }
 

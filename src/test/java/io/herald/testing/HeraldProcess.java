@@ -48,6 +48,7 @@ public final class HeraldProcess implements AutoCloseable {
         "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.herald.Main"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
         .directory(new File("."));
+    builder.environment().put("HERALD_AUTH", "off");   // unless the test says otherwise: these tests are not about tokens
     builder.environment().putAll(environment);
     builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
     builder.environment().put("HERALD_HTTP_HOST", "127.0.0.1");

@@ -1,39 +1,29 @@
 package io.herald.deliver.live;
 
-import io.herald.NodeLogFormatter;
+import io.herald.cluster.NodeDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.AsyncMap;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
- * The cluster-wide view of live connections: each node writes its own live subscriptions (socket, resource type,
- * criteria, events, since when) under its name in a map the cluster shares (Hazelcast's, through Vert.x), every few
- * seconds when they changed and at least before their entry expires, so a node that dies drops out of the view by
- * itself; any node lists them all ({@link #list}). A view, not state: nothing is decided from it.
+ * The cluster-wide view of live connections: each node's live subscriptions (socket, resource type, criteria, events,
+ * since when) in a {@link NodeDirectory}; any node lists them all ({@link #list}).
  */
 public final class LiveDirectory {
 
   private static final String MAP = "herald.live.connections";
-  private static final long WRITE_MS = 5000;
-  private static final long TTL_MS = 15000;
 
-  private final Vertx vertx;
-  private final String node = System.getProperty(NodeLogFormatter.PROPERTY, "node") + "/" + UUID.randomUUID();
   private final Map<String, JsonObject> mine = new LinkedHashMap<>();
-  private boolean changed;
-  private boolean published;   // an entry of this node is (or may be) in the map
-  private long written;
+  private final NodeDirectory directory;
 
   LiveDirectory(Vertx vertx) {
-    this.vertx = vertx;
-    vertx.setPeriodic(WRITE_MS / 5, id -> write());
+    directory = new NodeDirectory(vertx, MAP, () -> mine.isEmpty() ? null
+        : new JsonObject().put("subscriptions", new JsonArray(mine.values().stream().toList())));
   }
 
   void added(String subscription, String socket, String resourceType, Object criteria, Iterable<String> events) {
@@ -42,31 +32,24 @@ public final class LiveDirectory {
     mine.put(subscription, new JsonObject().put("subscription", subscription).put("socket", socket)
         .put("resourceType", resourceType).put("criteria", criteria).put("events", told)
         .put("since", Instant.now().toString()));
-    changed = true;
+    directory.changed();
   }
 
   void removed(String subscription) {
-    changed |= mine.remove(subscription) != null;
+    if (mine.remove(subscription) != null) {
+      directory.changed();
+    }
   }
 
-  private void write() {
-    long now = System.currentTimeMillis();
-    if (!(changed && now - written >= WRITE_MS || published && now - written >= TTL_MS / 2)) {
-      return;   // nothing new, and what is in the map has time left (or there is nothing there)
-    }
-    changed = false;
-    written = now;
-    JsonObject entry = new JsonObject().put("node", node).put("subscriptions", new JsonArray(mine.values().stream().toList()));
-    published = !mine.isEmpty();
-    vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(map -> mine.isEmpty() ? map.remove(node).mapEmpty()
-        : map.put(node, entry, TTL_MS)).onFailure(e -> changed = true);
+  Future<Void> close() {
+    return directory.close();
   }
 
   /** Every node's live subscriptions, each with its node: {connections: [{node, subscription, ...}]}. */
   public static Future<JsonObject> list(Vertx vertx) {
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(AsyncMap::entries).map(entries -> {
+    return NodeDirectory.list(vertx, MAP).map(entries -> {
       JsonArray all = new JsonArray();
-      entries.values().forEach(entry -> entry.getJsonArray("subscriptions").forEach(s ->
+      entries.forEach(entry -> entry.getJsonArray("subscriptions").forEach(s ->
           all.add(((JsonObject) s).copy().put("node", entry.getString("node")))));
       return new JsonObject().put("connections", all);
     });

@@ -131,12 +131,17 @@ public final class LiveVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.eventBus().unregisterDefaultCodec(LiveEvent.class);
-    return (follower == null ? Future.<Void>succeededFuture() : follower.stop()).eventually(() -> pool.close())
+    return directory.close().otherwiseEmpty()
+        .compose(v -> follower == null ? Future.<Void>succeededFuture() : follower.stop()).eventually(() -> pool.close())
         .eventually(() -> followerPool.close());
   }
 
   private void subscribe(Message<JsonObject> message) {
     JsonObject body = message.body();
+    if (body.getValue("refused") instanceof JsonObject refused) {   // the bridge found no token, or one that does not allow it
+      message.fail(refused.getInteger("code"), refused.getString("message"));
+      return;
+    }
     Live live;
     Criteria criteria;
     try {

@@ -1,0 +1,142 @@
+package io.herald.auth;
+
+import io.herald.bus.Addresses;
+import io.herald.bus.Failures;
+import io.herald.bus.Refusal;
+import io.herald.database.Database;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Who may call Herald: issues tokens to clients that prove their secret ({@link Addresses#AUTH_TOKEN}), manages the
+ * clients ({@code herald.auth.client.*}), hands the HTTP verticles the key to verify tokens with, and tells them, within
+ * {@code REVOKED_MS}, which clients are revoked ({@link Addresses#AUTH_REVOKED}; read from PostgreSQL on every node, so a
+ * client revoked on one node is refused on all). On first start, makes the {@code admin} client.
+ */
+public final class AuthVerticle extends VerticleBase {
+
+  /** The {@code iss} of Herald's tokens. */
+  public static final String ISSUER = "herald";
+
+  private static final Logger LOG = Logger.getLogger(AuthVerticle.class.getName());
+  private static final long REVOKED_MS = 2000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final String pgUri;
+  private final AuthConfig config;
+  private Pool pool;
+  private Clients clients;
+  private SigningKey key;
+  private JWTAuth signer;
+  private List<String> revoked = List.of();
+  private long timer = -1;
+
+  public AuthVerticle(String pgUri, AuthConfig config) {
+    this.pgUri = pgUri;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, Database.connectOptions(pgUri), 2);
+    clients = new Clients(vertx, pool);
+    return SigningKey.load(pool).compose(loaded -> {
+      key = loaded;
+      signer = JWTAuth.create(vertx, new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.algorithm()).setBuffer(key.privatePem())));
+      return config.enabled() ? first() : Future.succeededFuture();
+    }).compose(v -> clients.revoked()).compose(ids -> {
+      revoked = ids;
+      timer = vertx.setPeriodic(REVOKED_MS, id -> lookAtRevoked());
+      return Future.join(List.of(
+          vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_KEY, m -> m.reply(new JsonObject()
+              .put("algorithm", key.algorithm()).put("publicPem", key.publicPem()).put("issuer", ISSUER)
+              .put("revoked", new JsonArray(revoked)))).completion(),
+          vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_TOKEN, this::token).completion(),
+          vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_ADD, m -> answer(m, () -> clients.add(
+              m.body().getString("id"), m.body().getString("scopes")))).completion(),
+          vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_LIST, m -> answer(m, clients::list)).completion(),
+          vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_REVOKE, m -> answer(m, () -> clients.revoke(
+              m.body().getString("id")).onSuccess(done -> lookAtRevoked()))).completion()));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return pool.close();
+  }
+
+  /** The first start: the admin client, with the configured secret or one made up and printed this once. */
+  private Future<Void> first() {
+    String secret = config.adminSecret() != null ? config.adminSecret() : Secrets.make();
+    return clients.first(secret).map(made -> {
+      if (made && config.adminSecret() == null) {
+        System.out.println("\n  Herald made its first client, 'admin' (scopes: " + Clients.ADMIN_SCOPES + ")."
+            + "\n  Its secret, shown this once and stored only as a hash:\n\n    " + secret
+            + "\n\n  Get a token: curl -s -u admin:<secret> -d grant_type=client_credentials <herald>/auth/token\n");
+      } else if (made) {
+        LOG.info("Made the first client, 'admin', with the secret HERALD_ADMIN_SECRET gives");
+      }
+      return null;
+    });
+  }
+
+  /** {client, secret, scope?} → {access_token, token_type, expires_in, scope}. */
+  private void token(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    answer(message, () -> clients.check(body.getString("client"), body.getString("secret")).compose(granted -> {
+      Scopes asked = body.getString("scope") == null ? granted : Scopes.parse(body.getString("scope"));
+      if (!granted.includes(asked)) {
+        return Future.failedFuture(new Refusal(Failures.INVALID, "invalid_scope: the client may have " + granted
+            + ", not all of " + asked));
+      }
+      String token = signer.generateToken(new JsonObject().put("sub", body.getString("client")).put("scope", asked.toString()),
+          new JWTOptions().setAlgorithm(key.algorithm()).setIssuer(ISSUER).setExpiresInSeconds(config.tokenSeconds()));
+      return Future.succeededFuture(new JsonObject().put("access_token", token).put("token_type", "bearer")
+          .put("expires_in", config.tokenSeconds()).put("scope", asked.toString()));
+    }));
+  }
+
+  private void lookAtRevoked() {
+    clients.revoked().onSuccess(ids -> {
+      if (!ids.equals(revoked)) {
+        revoked = ids;
+        vertx.eventBus().publish(Addresses.AUTH_REVOKED, new JsonObject().put("clients", new JsonArray(ids)), LOCAL);
+      }
+    }).onFailure(e -> LOG.log(Level.FINE, "Revoked clients not read (read again soon)", e));
+  }
+
+  private static void answer(Message<JsonObject> message, Supplier<Future<JsonObject>> work) {
+    Future<JsonObject> done;
+    try {
+      done = work.get();
+    } catch (IllegalArgumentException e) {
+      done = Future.failedFuture(new Refusal(Failures.INVALID, e.getMessage()));
+    }
+    done.onSuccess(message::reply).onFailure(e -> {
+      if (e instanceof Refusal refusal) {
+        message.fail(refusal.code, refusal.getMessage());
+      } else if (e instanceof IllegalArgumentException) {
+        message.fail(Failures.INVALID, e.getMessage());
+      } else {
+        LOG.log(Level.WARNING, "An auth request failed", e);
+        message.fail(Failures.UNAVAILABLE, "The clients could not be read or written: " + e.getMessage());
+      }
+    });
+  }
+}

@@ -1,0 +1,116 @@
+package io.herald.auth;
+
+import io.herald.bus.Failures;
+import io.herald.bus.Refusal;
+import io.herald.fhir.Instants;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The clients, in PostgreSQL: added with a secret kept only as its hash, listed, revoked, checked. */
+final class Clients {
+
+  /** The client made on first start. */
+  static final String ADMIN = "admin";
+  static final String ADMIN_SCOPES = Scopes.ADMIN + " system/*.cruds";
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+  private final Vertx vertx;
+  private final Pool pool;
+
+  Clients(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+  }
+
+  /** Makes the {@value #ADMIN} client with {@code secret} when there is no client at all; whether it was made. */
+  Future<Boolean> first(String secret) {
+    return vertx.executeBlocking(() -> Secrets.hash(secret))
+        .compose(hash -> pool.preparedQuery(AuthSql.FIRST_CLIENT).execute(Tuple.of(ADMIN, hash, ADMIN_SCOPES)))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** A new client with {@code scopes}: {id, secret, scopes, created} (the secret this once). */
+  Future<JsonObject> add(String id, String scopes) {
+    if (!ID.matcher(id).matches()) {
+      return Future.failedFuture(new Refusal(Failures.INVALID, "A client id is 1 to 64 letters, digits, '-' and '.', not '"
+          + id + "'"));
+    }
+    Scopes parsed;
+    try {
+      parsed = Scopes.parse(scopes);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new Refusal(Failures.INVALID, e.getMessage()));
+    }
+    if (parsed.isEmpty()) {
+      return Future.failedFuture(new Refusal(Failures.INVALID, "A client needs at least one scope, such as system/Patient.rs"));
+    }
+    String secret = Secrets.make();
+    return vertx.executeBlocking(() -> Secrets.hash(secret))
+        .compose(hash -> pool.preparedQuery(AuthSql.ADD_CLIENT).execute(Tuple.of(id, hash, parsed.toString())))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new Refusal(Failures.CONFLICT, "There is a client '" + id + "' already"))
+            : Future.succeededFuture(new JsonObject().put("id", id).put("secret", secret).put("scopes", parsed.toString())
+                .put("created", Instants.format(rows.iterator().next().getOffsetDateTime("created_at")))));
+  }
+
+  Future<JsonObject> list() {
+    return pool.query(AuthSql.CLIENTS).execute().map(rows -> {
+      JsonArray clients = new JsonArray();
+      for (Row row : rows) {
+        JsonObject client = new JsonObject().put("id", row.getString("id")).put("scopes", row.getString("scopes"))
+            .put("created", Instants.format(row.getOffsetDateTime("created_at")));
+        if (row.getOffsetDateTime("revoked_at") != null) {
+          client.put("revoked", Instants.format(row.getOffsetDateTime("revoked_at")));
+        }
+        clients.add(client);
+      }
+      return new JsonObject().put("clients", clients);
+    });
+  }
+
+  /** Revokes client {@code id}: no token is issued to it any more, and those it holds are refused. */
+  Future<JsonObject> revoke(String id) {
+    return pool.preparedQuery(AuthSql.REVOKE).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
+        ? Future.failedFuture(new Refusal(Failures.NOT_FOUND, "There is no client '" + id + "'"))
+        : Future.succeededFuture(new JsonObject().put("id", id)
+            .put("revoked", Instants.format(rows.iterator().next().getOffsetDateTime("revoked_at")))));
+  }
+
+  /**
+   * The scopes of client {@code id} when {@code secret} is its secret and it is not revoked; refused UNAUTHENTICATED
+   * otherwise (the same answer for an unknown client and a wrong secret).
+   */
+  Future<Scopes> check(String id, String secret) {
+    Refusal refused = new Refusal(Failures.UNAUTHENTICATED, "The client id or secret is wrong, or the client is revoked");
+    return pool.preparedQuery(AuthSql.CLIENT).execute(Tuple.of(id)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(refused);
+      }
+      Row row = rows.iterator().next();
+      String hash = row.getString("secret_hash");
+      String scopes = row.getString("scopes");
+      boolean revoked = row.getOffsetDateTime("revoked_at") != null;
+      return vertx.executeBlocking(() -> Secrets.matches(hash, secret))
+          .compose(matches -> matches && !revoked ? Future.succeededFuture(Scopes.parse(scopes)) : Future.failedFuture(refused));
+    });
+  }
+
+  /** The ids of the revoked clients. */
+  Future<List<String>> revoked() {
+    return pool.query(AuthSql.REVOKED).execute().map(rows -> {
+      List<String> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getString("id")));
+      return ids;
+    });
+  }
+}

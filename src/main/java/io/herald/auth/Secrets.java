@@ -1,0 +1,36 @@
+package io.herald.auth;
+
+import io.vertx.ext.auth.hashing.HashingStrategy;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/** Client secrets: made up at random, kept only as PBKDF2 hashes (vertx-auth's), checked against them. Slow on purpose. */
+final class Secrets {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final HashingStrategy HASHING = HashingStrategy.load();
+
+  private Secrets() {
+  }
+
+  /** A new secret: 32 random bytes, base64url. */
+  static String make() {
+    return random(32);
+  }
+
+  static String hash(String secret) {
+    return HASHING.hash("pbkdf2", Map.of("it", "10000"), random(16), secret);
+  }
+
+  static boolean matches(String hash, String secret) {
+    return HASHING.verify(hash, secret);
+  }
+
+  private static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

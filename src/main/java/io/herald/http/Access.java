@@ -1,0 +1,118 @@
+package io.herald.http;
+
+import io.herald.auth.Scopes;
+import io.herald.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Who is calling, and whether they may: verifies the bearer token of every request but the open ones (the
+ * CapabilityStatement, the health checks, the metrics, the token endpoint), refuses a revoked client's tokens, and
+ * lets a request on only when the token's scopes allow what it does ({@link Permissions}). 401 without a valid token,
+ * 403 with one that does not allow the request. One per HTTP verticle, confined to its event loop.
+ */
+final class Access implements Handler<RoutingContext> {
+
+  /** The routing context's key for the caller's {@link Scopes}. */
+  static final String SCOPES = "herald.scopes";
+
+  private final Vertx vertx;
+  private final boolean enabled;
+  private JWTAuth verifier;
+  private Set<String> revoked = Set.of();
+
+  Access(Vertx vertx, boolean enabled) {
+    this.vertx = vertx;
+    this.enabled = enabled;
+  }
+
+  /** Gets the key to verify tokens with and the revoked clients, then follows revocations. */
+  Future<Void> start() {
+    if (!enabled) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEY, new JsonObject()).compose(reply -> {
+      JsonObject key = reply.body();
+      verifier = JWTAuth.create(vertx, new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("publicPem")))
+          .setJWTOptions(new JWTOptions().setIssuer(key.getString("issuer"))));
+      revoked = revokedOf(key);
+      MessageConsumer<JsonObject> revocations = vertx.eventBus().localConsumer(Addresses.AUTH_REVOKED,
+          m -> revoked = revokedOf(m.body()));
+      return revocations.completion();
+    });
+  }
+
+  private static Set<String> revokedOf(JsonObject body) {
+    Set<String> ids = new HashSet<>();
+    body.getJsonArray("revoked", body.getJsonArray("clients")).forEach(id -> ids.add((String) id));
+    return ids;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Permissions.Need need = Permissions.of(ctx.request().method(), ctx.normalizedPath());
+    if (!enabled || need == null) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      Errors.send(ctx, Errors.unauthenticated(ctx.request().method() + " " + ctx.normalizedPath() + " needs a bearer token"
+          + " (Authorization: Bearer <token>); a client gets one at /auth/token"));
+      return;
+    }
+    // The router holds the request's body back until a handler reads it, so it waits for this.
+    Future<Scopes> verified = verify(header.substring(7).trim());
+    verified.onComplete(done -> decide(ctx, need, verified));
+  }
+
+  /** The scopes of a token that is valid (signed by Herald, not expired) and whose client is not revoked. */
+  Future<Scopes> verify(String token) {
+    return verifier.authenticate(new TokenCredentials(token)).compose(user -> {
+      String client = user.subject();
+      if (client == null || revoked.contains(client)) {
+        return Future.failedFuture("client " + client + " is revoked");
+      }
+      return Future.succeededFuture(Scopes.parse(claim(user, "scope")));
+    });
+  }
+
+  private static String claim(User user, String name) {
+    JsonObject token = user.attributes().getJsonObject("accessToken");
+    return token != null ? token.getString(name) : user.principal().getString(name);
+  }
+
+  private static void decide(RoutingContext ctx, Permissions.Need need, Future<Scopes> verified) {
+    if (verified.failed()) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"herald\", error=\"invalid_token\"");
+      Errors.send(ctx, Errors.unauthenticated("The bearer token is not valid: " + verified.cause().getMessage()));
+      return;
+    }
+    Scopes scopes = verified.result();
+    if (!need.allowedBy(scopes)) {
+      Errors.send(ctx, Errors.forbidden("The token's scopes (" + scopes + ") do not allow " + need));
+      return;
+    }
+    ctx.put(SCOPES, scopes);
+    ctx.next();
+  }
+
+  /** The caller's scopes; null when authentication is off. */
+  static Scopes scopes(RoutingContext ctx) {
+    return ctx.get(SCOPES);
+  }
+}

@@ -1,0 +1,120 @@
+package io.herald.http;
+
+import io.herald.bus.Addresses;
+import io.herald.bus.Failures;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * {@code POST /auth/token}, OAuth 2.0's client credentials grant: a client authenticated by its secret (HTTP Basic, or
+ * {@code client_id} and {@code client_secret} in the form) gets a short-lived bearer token with its scopes, or those of
+ * them it asks for ({@code scope}); errors as OAuth has them ({@code {"error": ...}}). And the clients, for a caller
+ * with scope {@code herald/admin}: {@code POST /auth/clients} ({id, scopes} → the new client's secret, this once),
+ * {@code GET /auth/clients}, {@code DELETE /auth/clients/{id}} (revoked: refused on every node within seconds).
+ */
+final class AuthHandler {
+
+  private final EventBus bus;
+
+  AuthHandler(EventBus bus) {
+    this.bus = bus;
+  }
+
+  void token(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    if (!"client_credentials".equals(form.get("grant_type"))) {
+      oauthError(ctx, 400, "unsupported_grant_type", "grant_type must be client_credentials");
+      return;
+    }
+    if (form.get("client_assertion") != null) {
+      oauthError(ctx, 400, "invalid_client", "client_assertion is not taken; authenticate with the client's secret");
+      return;
+    }
+    String[] basic = basic(ctx.request().getHeader("Authorization"));
+    String client = basic != null ? basic[0] : form.get("client_id");
+    String secret = basic != null ? basic[1] : form.get("client_secret");
+    if (client == null || secret == null) {
+      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"herald\"");
+      oauthError(ctx, 401, "invalid_client", "Authenticate the client: HTTP Basic with its id and secret, or client_id and"
+          + " client_secret in the form");
+      return;
+    }
+    JsonObject ask = new JsonObject().put("client", client).put("secret", secret);
+    if (form.get("scope") != null) {
+      ask.put("scope", form.get("scope"));
+    }
+    bus.<JsonObject>request(Addresses.AUTH_TOKEN, ask).onSuccess(reply -> ctx.response().setStatusCode(200)
+        .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache")
+        .end(reply.body().toBuffer())).onFailure(failure -> {
+          if (failure instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              && r.failureCode() == Failures.UNAUTHENTICATED) {
+            oauthError(ctx, 401, "invalid_client", r.getMessage());
+          } else if (failure instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              && r.failureCode() == Failures.INVALID) {
+            oauthError(ctx, 400, "invalid_scope", r.getMessage());
+          } else {
+            Errors.send(ctx, failure);
+          }
+        });
+  }
+
+  /** id and secret of an HTTP Basic header (each form-urlencoded, as OAuth 2.0 has them); null without one. */
+  private static String[] basic(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    try {
+      String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return colon < 0 ? null : new String[] {URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+          URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static void oauthError(RoutingContext ctx, int status, String error, String description) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("error", error).put("error_description", description).toBuffer());
+  }
+
+  void addClient(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> {
+      JsonObject body;
+      try {
+        body = ctx.body().asJsonObject();
+      } catch (DecodeException | ClassCastException e) {
+        throw Errors.invalid("The body must be a JSON object {\"id\": ..., \"scopes\": \"system/Patient.rs ...\"}");
+      }
+      if (body == null || !(body.getValue("id") instanceof String) || !(body.getValue("scopes") instanceof String)) {
+        throw Errors.invalid("A client is {\"id\": \"...\", \"scopes\": \"system/Patient.rs ...\"}, both strings");
+      }
+      return answer(ctx, 201, Addresses.AUTH_CLIENT_ADD, new JsonObject().put("id", body.getString("id"))
+          .put("scopes", body.getString("scopes")));
+    });
+  }
+
+  void clients(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> answer(ctx, 200, Addresses.AUTH_CLIENT_LIST, new JsonObject()));
+  }
+
+  void revoke(RoutingContext ctx) {
+    StoreClient.handle(ctx, () -> answer(ctx, 200, Addresses.AUTH_CLIENT_REVOKE,
+        new JsonObject().put("id", ctx.pathParam("id"))));
+  }
+
+  private Future<?> answer(RoutingContext ctx, int status, String address, JsonObject ask) {
+    return bus.<JsonObject>request(address, ask).onSuccess(reply -> ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(reply.body().toBuffer()));
+  }
+}

@@ -1,0 +1,202 @@
+package io.herald.auth;
+
+import io.herald.testing.Await;
+import io.herald.testing.HeraldNode;
+import io.herald.testing.Reply;
+import io.herald.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Authentication on: tokens from /auth/token for a client's secret, every FHIR request refused without a valid one
+ * (401) or with one whose scopes do not allow it (403), the open paths open, forged, expired, tampered and unsigned
+ * tokens refused, and a revoked client refused within seconds.
+ */
+class AuthIT {
+
+  private static final String ADMIN_SECRET = "admin-secret-for-the-tests";
+  private static HeraldNode node;
+  private static String root;
+
+  @BeforeAll
+  static void start() {
+    node = HeraldNode.start(TestDatabase.freshDatabase(), new JsonObject()
+        .put("auth", new JsonObject().put("enabled", true).put("adminSecret", ADMIN_SECRET)));
+    root = node.base.substring(0, node.base.length() - "/fhir".length());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void withoutATokenOnlyTheOpenPathsAnswer() {
+    Reply patients = node.get("/Patient");
+    assertEquals(401, patients.status, patients.toString());
+    assertTrue(patients.header("WWW-Authenticate").startsWith("Bearer"), patients.header("WWW-Authenticate"));
+    assertEquals("OperationOutcome", patients.json().getString("resourceType"));
+    assertEquals(401, node.post("/Patient", "{\"resourceType\":\"Patient\",\"id\":\"never\"}").status);
+    assertEquals(401, node.put("/Patient/never", "{\"resourceType\":\"Patient\",\"id\":\"never\"}").status);
+    assertEquals(0, patients());
+
+    Reply metadata = node.get("/metadata");
+    assertEquals(200, metadata.status);
+    JsonObject security = metadata.json().getJsonArray("rest").getJsonObject(0).getJsonObject("security");
+    assertEquals(root + "/auth/token", security.getJsonArray("extension").getJsonObject(0).getJsonArray("extension")
+        .getJsonObject(0).getString("valueUri"));
+    Reply smart = node.get("/.well-known/smart-configuration");
+    assertEquals(200, smart.status, smart.toString());
+    assertEquals(root + "/auth/token", smart.json().getString("token_endpoint"));
+    assertEquals(200, send(HttpRequest.newBuilder(URI.create(root + "/health/live")), null).status);
+  }
+
+  @Test
+  void aClientMayDoWhatItsScopesAllowAndNothingElse() {
+    String admin = token("admin", ADMIN_SECRET, null);
+    Reply made = send(json("/auth/clients", "{\"id\":\"vitals\",\"scopes\":\"system/Observation.rs\"}"), admin);
+    assertEquals(201, made.status, made.toString());
+    String vitals = token("vitals", made.json().getString("secret"), null);
+
+    assertEquals(201, send(fhir("POST", "/Observation", "{\"resourceType\":\"Observation\",\"id\":\"x\"}"), admin).status);
+    assertEquals(200, send(fhir("GET", "/Observation", null), vitals).status);
+    Reply read = send(fhir("GET", "/Observation?_count=1", null), vitals);
+    assertEquals(1, read.json().getJsonArray("entry").size(), read.toString());
+    Reply patients = send(fhir("GET", "/Patient", null), vitals);
+    assertEquals(403, patients.status, patients.toString());
+    assertTrue(patients.diagnostics().contains("system/Observation.rs"), patients.diagnostics());
+    assertEquals(403, send(fhir("POST", "/Observation", "{\"resourceType\":\"Observation\"}"), vitals).status);
+    assertEquals(403, send(fhir("GET", "/_history", null), vitals).status);
+    assertEquals(403, send(HttpRequest.newBuilder(URI.create(root + "/auth/clients")), vitals).status);
+    assertEquals(403, send(fhir("PUT", "/Patient/never", "{\"resourceType\":\"Patient\",\"id\":\"never\"}"), vitals).status);
+    assertEquals(0, patients());
+
+    Reply wider = tokenReply("vitals", made.json().getString("secret"), "system/Observation.rs system/Patient.rs");
+    assertEquals(400, wider.status, wider.toString());
+    assertEquals("invalid_scope", wider.json().getString("error"));
+    assertEquals(400, send(json("/auth/clients", "{\"id\":\"odd\",\"scopes\":\"system/Observation.rx\"}"), admin).status);
+    assertEquals(409, send(json("/auth/clients", "{\"id\":\"vitals\",\"scopes\":\"system/Patient.rs\"}"), admin).status);
+  }
+
+  @Test
+  void aWrongSecretGetsNoToken() {
+    Reply wrong = tokenReply("admin", "not-the-secret", null);
+    assertEquals(401, wrong.status, wrong.toString());
+    assertEquals("invalid_client", wrong.json().getString("error"));
+    assertNull(wrong.json().getString("access_token"));
+    assertEquals(401, tokenReply("nobody", "whatever", null).status);
+    Reply grant = send(HttpRequest.newBuilder(URI.create(root + "/auth/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin&password=" + ADMIN_SECRET)), null);
+    assertEquals(400, grant.status);
+    assertEquals("unsupported_grant_type", grant.json().getString("error"));
+  }
+
+  @Test
+  void forgedExpiredTamperedAndUnsignedTokensAreRefused() {
+    String good = token("admin", ADMIN_SECRET, null);
+    assertEquals(200, send(fhir("GET", "/Patient", null), good).status);
+
+    Row key = node.sql().query("SELECT algorithm, private_pem FROM auth_key").execute().await().iterator().next();
+    JWTAuth herald = JWTAuth.create(node.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("private_pem"))));
+    JsonObject claims = new JsonObject().put("sub", "admin").put("scope", "system/*.cruds");
+    String expired = herald.generateToken(claims.copy().put("exp", System.currentTimeMillis() / 1000 - 60),
+        new JWTOptions().setAlgorithm("ES256").setIssuer("herald"));
+    String otherIssuer = herald.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer("someone-else")
+        .setExpiresInSeconds(60));
+    JWTAuth stranger = JWTAuth.create(node.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("HS256").setBuffer("a secret that is not Herald's key at all")));
+    String forged = stranger.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer("herald")
+        .setExpiresInSeconds(60));
+    String[] parts = good.split("\\.");
+    String tampered = parts[0] + "." + encode(new JsonObject(decode(parts[1])).put("scope", "system/*.cruds herald/admin")
+        .encode()) + "." + parts[2];
+    String unsigned = encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
+    for (String bad : new String[] {expired, otherIssuer, forged, tampered, unsigned, "not.a.token", "x"}) {
+      Reply refused = send(fhir("GET", "/Patient", null), bad);
+      assertEquals(401, refused.status, bad + " → " + refused);
+      assertTrue(refused.header("WWW-Authenticate").contains("invalid_token"));
+    }
+  }
+
+  @Test
+  void aRevokedClientIsRefusedWithinSeconds() throws Exception {
+    String admin = token("admin", ADMIN_SECRET, null);
+    Reply made = send(json("/auth/clients", "{\"id\":\"leaver\",\"scopes\":\"system/Patient.rs\"}"), admin);
+    String secret = made.json().getString("secret");
+    String leaver = token("leaver", secret, null);
+    assertEquals(200, send(fhir("GET", "/Patient", null), leaver).status);
+
+    Reply revoked = send(HttpRequest.newBuilder(URI.create(root + "/auth/clients/leaver")).DELETE(), admin);
+    assertEquals(200, revoked.status, revoked.toString());
+    assertNotNull(revoked.json().getString("revoked"));
+    long start = System.nanoTime();
+    Await.until(() -> send(fhir("GET", "/Patient", null), leaver).status == 401);
+    assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused within 5 s");
+    assertEquals(401, tokenReply("leaver", secret, null).status);
+    Reply list = send(HttpRequest.newBuilder(URI.create(root + "/auth/clients")), admin);
+    assertTrue(list.json().getJsonArray("clients").stream().map(JsonObject.class::cast)
+        .anyMatch(c -> c.getString("id").equals("leaver") && c.getString("revoked") != null), list.toString());
+    assertTrue(list.text.indexOf("secret") < 0, "no secret, nor its hash, is ever listed");
+  }
+
+  private static long patients() {
+    return node.sql().query("SELECT count(*) FROM resource WHERE type = 'Patient'").execute().await().iterator().next()
+        .getLong(0);
+  }
+
+  private static String token(String client, String secret, String scope) {
+    Reply reply = tokenReply(client, secret, scope);
+    assertEquals(200, reply.status, reply.toString());
+    assertEquals("bearer", reply.json().getString("token_type"));
+    return reply.json().getString("access_token");
+  }
+
+  private static Reply tokenReply(String client, String secret, String scope) {
+    String basic = Base64.getEncoder().encodeToString((client + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    return send(HttpRequest.newBuilder(URI.create(root + "/auth/token")).header("Authorization", "Basic " + basic)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"
+            + (scope == null ? "" : "&scope=" + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8)))), null);
+  }
+
+  private static HttpRequest.Builder fhir(String method, String path, String body) {
+    return HttpRequest.newBuilder(node.uri(path)).header("Content-Type", "application/fhir+json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  private static HttpRequest.Builder json(String path, String body) {
+    return HttpRequest.newBuilder(URI.create(root + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  private static Reply send(HttpRequest.Builder request, String token) {
+    return node.send(token == null ? request : request.header("Authorization", "Bearer " + token));
+  }
+
+  private static String encode(String json) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decode(String part) {
+    return new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8);
+  }
+}
