@@ -108,7 +108,21 @@ export class Connection {
       if (this.versionId !== null) {
         request.from = this.versionId;
       }
-      const headers = await this.#herald.authorization();
+      let headers;
+      try {
+        headers = await this.#herald.authorization();
+      } catch (e) {
+        if (reject) {   // the first subscribe: the caller hears why
+          reject(new HeraldError('No token to subscribe with: ' + (e?.message ?? e), 401));
+          reject = null;
+          resolve = null;
+          this.#closed = true;
+          bus.close();
+        } else {
+          this.#drop(bus);   // try again, with a token asked for again
+        }
+        return;
+      }
       if (this.#bus !== bus) {
         return;   // closed (or replaced) while the token was fetched
       }

@@ -1,7 +1,9 @@
 // Herald's console: the subscriptions and where they stand, and a live event stream through the JavaScript client.
 import { Herald } from './herald.js';
 
-const herald = new Herald(location.origin);
+/** The token typed in the page (kept in the page only), sent with every request and subscribe. */
+const token = () => document.getElementById('token').value.trim() || null;
+const herald = new Herald(location.origin, { token });
 const MAX_EVENTS = 200;
 const REFRESH_MS = 5000;
 let connection = null;
@@ -41,7 +43,8 @@ function statusesById(bundle) {
 }
 
 async function statuses() {
-  const response = await fetch('/fhir/Subscription/$status', { headers: { Accept: 'application/fhir+json' } });
+  const response = await fetch('/fhir/Subscription/$status', { headers: { Accept: 'application/fhir+json',
+    ...await herald.authorization() } });
   if (!response.ok) {
     throw new Error('$status: HTTP ' + response.status);
   }

@@ -44,6 +44,8 @@ public final class AuthVerticle extends VerticleBase {
   private JWTAuth signer;
   private List<String> revoked = List.of();
   private long timer = -1;
+  private boolean looking;
+  private boolean lookAgain;
 
   public AuthVerticle(String pgUri, AuthConfig config) {
     this.pgUri = pgUri;
@@ -52,13 +54,16 @@ public final class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (!config.enabled()) {
+      return Future.succeededFuture();   // no tokens, no clients: nothing to serve
+    }
     pool = Database.pool(vertx, Database.connectOptions(pgUri), 2);
     clients = new Clients(vertx, pool);
     return SigningKey.load(pool).compose(loaded -> {
       key = loaded;
       signer = JWTAuth.create(vertx, new JWTAuthOptions()
           .addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.algorithm()).setBuffer(key.privatePem())));
-      return config.enabled() ? first() : Future.succeededFuture();
+      return first();
     }).compose(v -> clients.revoked()).compose(ids -> {
       revoked = ids;
       timer = vertx.setPeriodic(REVOKED_MS, id -> lookAtRevoked());
@@ -78,7 +83,7 @@ public final class AuthVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return pool.close();
+    return pool == null ? Future.succeededFuture() : pool.close();
   }
 
   /** The first start: the admin client, with the configured secret or one made up and printed this once. */
@@ -91,6 +96,8 @@ public final class AuthVerticle extends VerticleBase {
             + "\n\n  Get a token: curl -s -u admin:<secret> -d grant_type=client_credentials <herald>/auth/token\n");
       } else if (made) {
         LOG.info("Made the first client, 'admin', with the secret HERALD_ADMIN_SECRET gives");
+      } else if (config.adminSecret() != null) {
+        LOG.warning("HERALD_ADMIN_SECRET is set but clients exist already: it changes nothing (it is for the first start)");
       }
       return null;
     });
@@ -113,7 +120,18 @@ public final class AuthVerticle extends VerticleBase {
   }
 
   private void lookAtRevoked() {
-    clients.revoked().onSuccess(ids -> {
+    if (looking) {
+      lookAgain = true;   // one read at a time: a late older answer never overwrites a newer one
+      return;
+    }
+    looking = true;
+    clients.revoked().onComplete(done -> {
+      looking = false;
+      if (lookAgain) {
+        lookAgain = false;
+        lookAtRevoked();
+      }
+    }).onSuccess(ids -> {
       if (!ids.equals(revoked)) {
         revoked = ids;
         vertx.eventBus().publish(Addresses.AUTH_REVOKED, new JsonObject().put("clients", new JsonArray(ids)), LOCAL);

@@ -110,9 +110,25 @@ public final class Scopes {
     return admin;
   }
 
-  /** Whether every one of {@code asked} is among these scopes, as written. */
+  /**
+   * Whether these scopes grant all that {@code asked} does: a token may ask for less than its client has
+   * ({@code system/Patient.rs} of a client with {@code system/*.cruds}), never more.
+   */
   public boolean includes(Scopes asked) {
-    return text.containsAll(asked.text);
+    if (asked.admin && !admin) {
+      return false;
+    }
+    for (Grant wanted : asked.grants) {
+      boolean covered = false;
+      for (Grant grant : grants) {
+        covered |= (grant.type.equals("*") || grant.type.equals(wanted.type))
+            && wanted.interactions.chars().allMatch(c -> grant.interactions.indexOf(c) >= 0);
+      }
+      if (!covered) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean isEmpty() {

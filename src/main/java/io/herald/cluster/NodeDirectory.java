@@ -30,6 +30,7 @@ public final class NodeDirectory {
   private boolean changed;
   private boolean published;   // an entry of this node is (or may be) in the map
   private long written;
+  private Future<?> writing = Future.succeededFuture();
 
   /**
    * @param entry what this node holds now, as its entry's fields; null when it holds nothing (no entry then)
@@ -50,8 +51,9 @@ public final class NodeDirectory {
   /** This node leaves the view now. */
   public Future<Void> close() {
     vertx.cancelTimer(timer);
-    return published ? vertx.sharedData().<String, JsonObject>getAsyncMap(map).compose(m -> m.remove(node)).mapEmpty()
-        : Future.succeededFuture();
+    // After the write under way: it must not land after the removal.
+    return published ? writing.eventually(() -> vertx.sharedData().<String, JsonObject>getAsyncMap(map)
+        .compose(m -> m.remove(node))).mapEmpty() : Future.succeededFuture();
   }
 
   private void write() {
@@ -63,7 +65,7 @@ public final class NodeDirectory {
     written = now;
     JsonObject fields = entry.get();
     published = fields != null;
-    vertx.sharedData().<String, JsonObject>getAsyncMap(map)
+    writing = vertx.sharedData().<String, JsonObject>getAsyncMap(map)
         .compose(m -> fields == null ? m.remove(node).mapEmpty() : m.put(node, fields.copy().put("node", node), TTL_MS))
         .onFailure(e -> changed = true);
   }

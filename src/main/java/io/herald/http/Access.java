@@ -33,6 +33,7 @@ final class Access implements Handler<RoutingContext> {
   private final boolean enabled;
   private JWTAuth verifier;
   private Set<String> revoked = Set.of();
+  private boolean listened;   // a revocation was heard: newer than what the key's answer said
 
   Access(Vertx vertx, boolean enabled) {
     this.vertx = vertx;
@@ -44,16 +45,22 @@ final class Access implements Handler<RoutingContext> {
     if (!enabled) {
       return Future.succeededFuture();
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEY, new JsonObject()).compose(reply -> {
-      JsonObject key = reply.body();
-      verifier = JWTAuth.create(vertx, new JWTAuthOptions()
-          .addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("publicPem")))
-          .setJWTOptions(new JWTOptions().setIssuer(key.getString("issuer"))));
-      revoked = revokedOf(key);
-      MessageConsumer<JsonObject> revocations = vertx.eventBus().localConsumer(Addresses.AUTH_REVOKED,
-          m -> revoked = revokedOf(m.body()));
-      return revocations.completion();
+    // Listening before asking: a revocation published meanwhile is not missed (a later answer can only add to it).
+    MessageConsumer<JsonObject> revocations = vertx.eventBus().localConsumer(Addresses.AUTH_REVOKED, m -> {
+      revoked = revokedOf(m.body());
+      listened = true;
     });
+    return revocations.completion().compose(v -> vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEY, new JsonObject()))
+        .map(reply -> {
+          JsonObject key = reply.body();
+          verifier = JWTAuth.create(vertx, new JWTAuthOptions()
+              .addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("publicPem")))
+              .setJWTOptions(new JWTOptions().setIssuer(key.getString("issuer"))));
+          if (!listened) {
+            revoked = revokedOf(key);
+          }
+          return null;
+        });
   }
 
   private static Set<String> revokedOf(JsonObject body) {
@@ -75,9 +82,12 @@ final class Access implements Handler<RoutingContext> {
           + " (Authorization: Bearer <token>); a client gets one at /auth/token"));
       return;
     }
-    // The router holds the request's body back until a handler reads it, so it waits for this.
+    ctx.request().pause();   // no body chunk may go by while the token is looked at
     Future<Scopes> verified = verify(header.substring(7).trim());
-    verified.onComplete(done -> decide(ctx, need, verified));
+    verified.onComplete(done -> {
+      ctx.request().resume();
+      decide(ctx, need, verified);
+    });
   }
 
   /** The scopes of a token that is valid (signed by Herald, not expired) and whose client is not revoked. */

@@ -82,14 +82,16 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     Access access = new Access(vertx, authenticate);
     router.route().handler(access);   // first: every request's token and scopes (Permissions says which paths are open)
-    AuthHandler auth = new AuthHandler(vertx.eventBus());
-    router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
-    only(router, "/auth/token", "POST");
-    withBody(router.post("/auth/clients"), body, "application/json").handler(auth::addClient);
-    get(router, "/auth/clients").handler(auth::clients);
-    only(router, "/auth/clients", "GET, HEAD, POST");
-    router.delete("/auth/clients/:id").handler(auth::revoke);
-    only(router, "/auth/clients/:id", "DELETE");
+    if (authenticate) {   // off, there are no tokens, and no one may make clients that would count once it is on
+      AuthHandler auth = new AuthHandler(vertx.eventBus());
+      router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
+      only(router, "/auth/token", "POST");
+      withBody(router.post("/auth/clients"), body, "application/json").handler(auth::addClient);
+      get(router, "/auth/clients").handler(auth::clients);
+      only(router, "/auth/clients", "GET, HEAD, POST");
+      router.delete("/auth/clients/:id").handler(auth::revoke);
+      only(router, "/auth/clients/:id", "DELETE");
+    }
     bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate ? access::verify : null);
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());

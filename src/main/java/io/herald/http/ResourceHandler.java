@@ -4,6 +4,7 @@ import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
 import io.herald.fhir.OperationOutcomes;
 import io.herald.subscription.Lifecycle;
+import io.herald.auth.Scopes;
 import io.herald.subscription.Subscription;
 import io.herald.subscription.SubscriptionException;
 import io.herald.subscription.Subscriptions;
@@ -36,9 +37,10 @@ final class ResourceHandler {
    * Rules some types have beyond being a resource. A Subscription must be one Herald can run (parseable criteria, a
    * known status and channel; a topic-based one names a topic that exists and filters it allows); it is stored as its
    * {@link Lifecycle} says: the model to store, or null for other types. A SubscriptionTopic must be one Herald can
-   * evaluate, with a url no other topic has.
+   * evaluate, with a url no other topic has. With authentication on, a Subscription may only hear of types the
+   * writer's {@code scopes} let it read (403 otherwise): its criteria's type, or every type its topic triggers on.
    */
-  private Future<Subscription> validate(String type, String id, JsonObject resource) {
+  private Future<Subscription> validate(String type, String id, JsonObject resource, Scopes scopes) {
     if (type.equals("SubscriptionTopic")) {
       Topic topic;
       try {
@@ -68,6 +70,9 @@ final class ResourceHandler {
     }
     Subscription.TopicKind kind = parsed.topic();
     if (kind == null) {
+      if (parsed.kind() instanceof Subscription.CriteriaKind criteria) {
+        readable(scopes, criteria.criteria().type());
+      }
       return Future.succeededFuture(parsed);
     }
     return topicsAt(kind.topic()).map(found -> {
@@ -76,6 +81,7 @@ final class ResourceHandler {
       }
       try {
         Topic topic = topics.parse(found.getJsonObject(0));
+        topic.triggers().forEach(trigger -> readable(scopes, trigger.type()));
         if (topic.status().equals("retired")) {
           throw Errors.invalid("Subscription criteria: SubscriptionTopic " + kind.topic() + " is retired");
         }
@@ -85,6 +91,14 @@ final class ResourceHandler {
       }
       return parsed;
     });
+  }
+
+  /** Refuses (403) a subscription to {@code type} when {@code scopes} (null: authentication off) do not let it be read. */
+  private static void readable(Scopes scopes, String type) {
+    if (scopes != null && !scopes.allows(type, 'r')) {
+      throw Errors.forbidden("The token's scopes (" + scopes + ") do not allow reading " + type
+          + ", which this Subscription would hear of (scope system/" + type + ".r)");
+    }
   }
 
   /**
@@ -149,7 +163,7 @@ final class ResourceHandler {
       String type = FhirRequests.type(ctx);
       JsonObject resource = FhirRequests.resource(ctx, type);
       resource.remove("id");   // FHIR create: a client-supplied id is ignored
-      return validate(type, null, resource).compose(subscription -> {
+      return validate(type, null, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
         return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", stored))
           .map(reply -> {
@@ -191,7 +205,7 @@ final class ResourceHandler {
         throw Errors.invalid("The resource id '" + bodyId + "' does not match the URL, which names '" + id + "'");
       }
       Long ifMatch = FhirRequests.ifMatch(ctx);
-      return validate(type, id, resource).compose(subscription -> {
+      return validate(type, id, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
         JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", stored)
             .put("ifMatch", ifMatch);

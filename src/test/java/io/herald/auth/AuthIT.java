@@ -96,6 +96,24 @@ class AuthIT {
   }
 
   @Test
+  void aSubscriptionMayOnlyHearOfTypesItsWriterMayRead() {
+    String admin = token("admin", ADMIN_SECRET, null);
+    Reply made = send(json("/auth/clients", "{\"id\":\"watcher\",\"scopes\":\"system/Observation.rs system/Subscription.cruds\"}"),
+        admin);
+    String watcher = token("watcher", made.json().getString("secret"), null);
+    String hook = "\"status\":\"active\",\"reason\":\"t\",\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"http://example.org/h\"}";
+    Reply patients = send(fhir("POST", "/Subscription", "{\"resourceType\":\"Subscription\",\"criteria\":\"Patient?name=x\"," + hook
+        + "}"), watcher);
+    assertEquals(403, patients.status, patients.toString());
+    assertTrue(patients.diagnostics().contains("Patient"), patients.diagnostics());
+    assertEquals(403, send(fhir("PUT", "/Subscription/p", "{\"resourceType\":\"Subscription\",\"id\":\"p\","
+        + "\"criteria\":\"Patient\"," + hook + "}"), watcher).status);
+    Reply observations = send(fhir("POST", "/Subscription", "{\"resourceType\":\"Subscription\","
+        + "\"criteria\":\"Observation?code=x\"," + hook + "}"), watcher);
+    assertEquals(201, observations.status, observations.toString());
+  }
+
+  @Test
   void aWrongSecretGetsNoToken() {
     Reply wrong = tokenReply("admin", "not-the-secret", null);
     assertEquals(401, wrong.status, wrong.toString());

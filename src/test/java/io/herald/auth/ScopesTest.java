@@ -1,0 +1,60 @@
+package io.herald.auth;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScopesTest {
+
+  @Test
+  void v2LettersGrantTheirInteractionsOnTheirTypeOnly() {
+    Scopes scopes = Scopes.parse("system/Observation.rs system/Patient.c");
+    assertTrue(scopes.allows("Observation", 'r'));
+    assertTrue(scopes.allows("Observation", 's'));
+    assertFalse(scopes.allows("Observation", 'c'));
+    assertTrue(scopes.allows("Patient", 'c'));
+    assertFalse(scopes.allows("Patient", 'r'));
+    assertFalse(scopes.allows("Encounter", 'r'));
+    assertFalse(scopes.allows("*", 'r'), "a type's scope is not every type's");
+    assertFalse(scopes.admin());
+  }
+
+  @Test
+  void theWildcardTypeAndV1SpellingsGrantAsV2Does() {
+    Scopes all = Scopes.parse("user/*.cruds");
+    for (char c : "cruds".toCharArray()) {
+      assertTrue(all.allows("Anything", c));
+      assertTrue(all.allows("*", c));
+    }
+    Scopes v1 = Scopes.parse("system/Observation.read system/Patient.write system/Encounter.*");
+    assertTrue(v1.allows("Observation", 's'));
+    assertFalse(v1.allows("Observation", 'u'));
+    assertTrue(v1.allows("Patient", 'd'));
+    assertFalse(v1.allows("Patient", 'r'));
+    assertTrue(v1.allows("Encounter", 'u'));
+  }
+
+  @Test
+  void whatHeraldCannotEnforceIsRefusedNamingTheScope() {
+    for (String bad : new String[] {"system/Patient.sr", "system/Patient.x", "patient/Observation.rs",
+        "system/Observation.rs?category=vital-signs", "openid", "system/patient lowercase.rs"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scopes.parse(bad), bad);
+      assertTrue(e.getMessage().contains(bad.split(" ")[0]), e.getMessage());
+    }
+  }
+
+  @Test
+  void aTokenMayAskForLessThanItsClientHasButNeverMore() {
+    Scopes client = Scopes.parse("system/*.rs system/Observation.cruds");
+    assertTrue(client.includes(Scopes.parse("system/Patient.r")));
+    assertTrue(client.includes(Scopes.parse("system/Observation.cu system/Encounter.s")));
+    assertFalse(client.includes(Scopes.parse("system/Patient.c")));
+    assertFalse(client.includes(Scopes.parse("system/*.cruds")));
+    assertFalse(client.includes(Scopes.parse(Scopes.ADMIN)));
+    assertTrue(Scopes.parse(Scopes.ADMIN + " system/*.cruds").includes(Scopes.parse(Scopes.ADMIN)));
+    assertEquals("system/Patient.r", Scopes.parse("system/Patient.r  system/Patient.r").toString());
+  }
+}
