@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -240,6 +242,7 @@ public final class ClusterBenchmark {
     long before = receiver.count.get();
     receiver.delayMillis = 2;
     AtomicInteger written = new AtomicInteger();
+    AtomicInteger unanswered = new AtomicInteger();
     AtomicBoolean writing = new AtomicBoolean(true);
     List<Double> times = new ArrayList<>();
     String body = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"code\":\"failover\"}]}}";
@@ -248,9 +251,13 @@ public final class ClusterBenchmark {
       while (writing.get()) {
         HeraldProcess node = nodes.get(next++ % nodes.size());
         try {
-          loads.get(node).request(HttpMethod.POST, "/fhir/Observation", body).await();
+          loads.get(node).request(HttpMethod.POST, "/fhir/Observation", body).await(5, TimeUnit.SECONDS);
           written.incrementAndGet();
           Thread.sleep(10);
+        } catch (TimeoutException e) {
+          // no answer: counted and told (a write that hangs must not stop the stream, nor go unseen)
+          System.out.printf("  a write to the node on port %d got no answer within 5 s%n", node.port);
+          unanswered.incrementAndGet();
         } catch (Exception e) {
           // the node was just killed: the next one (a write refused or cut off is not counted)
         }
@@ -289,8 +296,10 @@ public final class ClusterBenchmark {
     List<Double> sorted = new ArrayList<>(times);
     sorted.sort(null);
     System.out.printf("failover over %d kills: the first delivery by the successor after %.2f s (median), %.2f s (max);"
-            + " %d notifications written, %d deliveries received (%d again: at least once), %d lost, out of order: %d%n",
+            + " %d notifications written, %d deliveries received (%d again: at least once), %d lost, out of order: %d;"
+            + " writes unanswered within 5 s: %d%n",
         kills, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), written.get(), delivered,
-        receiver.duplicates.get(), Math.max(0, written.get() - receiver.highest("failover")), receiver.outOfOrder.get());
+        receiver.duplicates.get(), Math.max(0, written.get() - receiver.highest("failover")), receiver.outOfOrder.get(),
+        unanswered.get());
   }
 }

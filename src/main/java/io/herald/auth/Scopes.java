@@ -105,6 +105,14 @@ public final class Scopes {
     return false;
   }
 
+  /**
+   * Whether a subscription of these scopes' client (criteria, topic-based or live) may hear of changes to {@code type}:
+   * it may read that type; Subscriptions themselves, every client's endpoints and headers, only with {@value #ADMIN}.
+   */
+  public boolean mayHear(String type) {
+    return "Subscription".equals(type) ? admin : allows(type, 'r');
+  }
+
   /** Whether these scopes let a client manage the clients. */
   public boolean admin() {
     return admin;

@@ -120,7 +120,7 @@ public final class EventBusBridge {
 
   /**
    * Whether a subscribe may go on: with authentication on, its headers carry a bearer token
-   * ({@code Authorization: Bearer ...}) whose scopes allow searching its resource type. Null when it may, else
+   * ({@code Authorization: Bearer ...}) whose scopes allow reading its resource type ({@link Scopes#mayHear}). Null when it may, else
    * {code, message} to refuse it with.
    */
   private Future<JsonObject> authorised(BridgeEvent event) {
@@ -136,8 +136,8 @@ public final class EventBusBridge {
     }
     Object body = message.getValue("body");
     String type = body instanceof JsonObject b && b.getValue("resourceType") instanceof String t ? t : null;
-    return tokens.apply(header.substring(7).trim()).map(scopes -> type == null || scopes.allows(type, 's') ? null
-            : refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow searching " + type))
+    return tokens.apply(header.substring(7).trim()).map(scopes -> type == null || scopes.mayHear(type) ? null
+            : refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow reading " + type))
         .otherwise(e -> refusal(Failures.UNAUTHENTICATED, "The bearer token is not valid: " + e.getMessage()));
   }
 

@@ -28,6 +28,12 @@ final class Access implements Handler<RoutingContext> {
 
   /** The routing context's key for the caller's {@link Scopes}. */
   static final String SCOPES = "herald.scopes";
+  /** The routing context's key for the caller's client id. */
+  static final String CLIENT = "herald.client";
+
+  /** Who a valid token speaks for, and what it may do. */
+  record Caller(String client, Scopes scopes) {
+  }
 
   private final Vertx vertx;
   private final boolean enabled;
@@ -83,21 +89,21 @@ final class Access implements Handler<RoutingContext> {
       return;
     }
     ctx.request().pause();   // no body chunk may go by while the token is looked at
-    Future<Scopes> verified = verify(header.substring(7).trim());
+    Future<Caller> verified = verify(header.substring(7).trim());
     verified.onComplete(done -> {
       ctx.request().resume();
       decide(ctx, need, verified);
     });
   }
 
-  /** The scopes of a token that is valid (signed by Herald, not expired) and whose client is not revoked. */
-  Future<Scopes> verify(String token) {
+  /** The caller of a token that is valid (signed by Herald, not expired) and whose client is not revoked. */
+  Future<Caller> verify(String token) {
     return verifier.authenticate(new TokenCredentials(token)).compose(user -> {
       String client = user.subject();
       if (client == null || revoked.contains(client)) {
         return Future.failedFuture("client " + client + " is revoked");
       }
-      return Future.succeededFuture(Scopes.parse(claim(user, "scope")));
+      return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"))));
     });
   }
 
@@ -106,23 +112,29 @@ final class Access implements Handler<RoutingContext> {
     return token != null ? token.getString(name) : user.principal().getString(name);
   }
 
-  private static void decide(RoutingContext ctx, Permissions.Need need, Future<Scopes> verified) {
+  private static void decide(RoutingContext ctx, Permissions.Need need, Future<Caller> verified) {
     if (verified.failed()) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"herald\", error=\"invalid_token\"");
       Errors.send(ctx, Errors.unauthenticated("The bearer token is not valid: " + verified.cause().getMessage()));
       return;
     }
-    Scopes scopes = verified.result();
+    Scopes scopes = verified.result().scopes();
     if (!need.allowedBy(scopes)) {
       Errors.send(ctx, Errors.forbidden("The token's scopes (" + scopes + ") do not allow " + need));
       return;
     }
     ctx.put(SCOPES, scopes);
+    ctx.put(CLIENT, verified.result().client());
     ctx.next();
   }
 
   /** The caller's scopes; null when authentication is off. */
   static Scopes scopes(RoutingContext ctx) {
     return ctx.get(SCOPES);
+  }
+
+  /** The caller's client id; null when authentication is off. */
+  static String client(RoutingContext ctx) {
+    return ctx.get(CLIENT);
   }
 }

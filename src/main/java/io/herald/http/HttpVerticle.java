@@ -82,6 +82,9 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     Access access = new Access(vertx, authenticate);
     router.route().handler(access);   // first: every request's token and scopes (Permissions says which paths are open)
+    Owners owners = new Owners(store);   // then: a client's subscriptions are its own
+    router.route("/fhir/Subscription/:id").handler(owners::check);
+    router.route("/fhir/Subscription/:id/*").handler(owners::check);
     if (authenticate) {   // off, there are no tokens, and no one may make clients that would count once it is on
       AuthHandler auth = new AuthHandler(vertx.eventBus());
       router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
@@ -92,7 +95,8 @@ public final class HttpVerticle extends VerticleBase {
       router.delete("/auth/clients/:id").handler(auth::revoke);
       only(router, "/auth/clients/:id", "DELETE");
     }
-    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate ? access::verify : null);
+    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate
+        ? token -> access.verify(token).map(Access.Caller::scopes) : null);
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
     get(router, "/metrics").handler(metrics.scrape());

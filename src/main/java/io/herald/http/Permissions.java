@@ -8,6 +8,10 @@ import io.vertx.core.http.HttpMethod;
  * {@code r} read, {@code u} update, {@code d} delete, {@code s} search) on a resource type, or managing Herald
  * ({@value Scopes#ADMIN}: the clients, the cluster's views); nothing for the open paths (the CapabilityStatement, the
  * token endpoint, the SMART configuration, health, metrics, the console page).
+ *
+ * <p>Subscriptions belong to the client that wrote them ({@link Owners}): any client may write one (for the types it may
+ * read, {@code ResourceHandler} checks) and use its own; listing them all (search, type history, {@code $status} of
+ * many) and the system's history, which shows them, is for {@value Scopes#ADMIN}.
  */
 final class Permissions {
 
@@ -15,15 +19,17 @@ final class Permissions {
   record Need(String type, char interaction) {
 
     private static final Need ADMIN = new Need(null, 'a');
+    /** A client's own subscriptions: any valid token; {@link Owners} keeps each to its writer. */
+    private static final Need OWN = new Need("Subscription", 'o');
 
     boolean allowedBy(Scopes scopes) {
-      return this == ADMIN ? scopes.admin() : scopes.allows(type, interaction);
+      return this == ADMIN ? scopes.admin() : this == OWN || scopes.allows(type, interaction);
     }
 
     @Override
     public String toString() {
       if (this == ADMIN) {
-        return "managing Herald (scope " + Scopes.ADMIN + ")";
+        return "managing Herald or listing every client's subscriptions (scope " + Scopes.ADMIN + ")";
       }
       String what = switch (interaction) {
         case 'c' -> "creating";
@@ -53,7 +59,12 @@ final class Permissions {
       return null;
     }
     if (type.equals("_history")) {
-      return new Need("*", 'r');
+      return Need.ADMIN;
+    }
+    if (type.equals("Subscription")) {
+      boolean listing = step.length == 1 ? method != HttpMethod.POST
+          : step.length == 2 && (step[1].startsWith("_") || step[1].startsWith("$"));
+      return listing ? Need.ADMIN : Need.OWN;
     }
     if (step.length == 1) {
       return new Need(type, method == HttpMethod.POST ? 'c' : 's');

@@ -95,7 +95,7 @@ final class ResourceHandler {
 
   /** Refuses (403) a subscription to {@code type} when {@code scopes} (null: authentication off) do not let it be read. */
   private static void readable(Scopes scopes, String type) {
-    if (scopes != null && !scopes.allows(type, 'r')) {
+    if (scopes != null && !scopes.mayHear(type)) {
       throw Errors.forbidden("The token's scopes (" + scopes + ") do not allow reading " + type
           + ", which this Subscription would hear of (scope system/" + type + ".r)");
     }
@@ -163,6 +163,9 @@ final class ResourceHandler {
       String type = FhirRequests.type(ctx);
       JsonObject resource = FhirRequests.resource(ctx, type);
       resource.remove("id");   // FHIR create: a client-supplied id is ignored
+      if (type.equals("Subscription")) {
+        Owners.stamp(resource, Access.client(ctx));
+      }
       return validate(type, null, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
         return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", stored))
@@ -205,6 +208,9 @@ final class ResourceHandler {
         throw Errors.invalid("The resource id '" + bodyId + "' does not match the URL, which names '" + id + "'");
       }
       Long ifMatch = FhirRequests.ifMatch(ctx);
+      if (type.equals("Subscription")) {
+        Owners.stamp(resource, Access.client(ctx));
+      }
       return validate(type, id, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
         JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", stored)

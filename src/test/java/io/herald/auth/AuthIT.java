@@ -114,6 +114,43 @@ class AuthIT {
   }
 
   @Test
+  void aClientsSubscriptionsAreItsOwnAndNoOtherClientSeesThem() throws Exception {
+    String admin = token("admin", ADMIN_SECRET, null);
+    String alice = token("alice", send(json("/auth/clients", "{\"id\":\"alice\",\"scopes\":\"system/Observation.rs\"}"),
+        admin).json().getString("secret"), null);
+    String bob = token("bob", send(json("/auth/clients", "{\"id\":\"bob\",\"scopes\":\"system/Observation.rs\"}"),
+        admin).json().getString("secret"), null);
+    String forged = "{\"resourceType\":\"Subscription\",\"status\":\"active\",\"reason\":\"t\","
+        + "\"meta\":{\"tag\":[{\"system\":\"" + "http://herald.io/fhir/CodeSystem/subscription-owner\",\"code\":\"bob\"}]},"
+        + "\"criteria\":\"Observation?code=own\",\"channel\":{\"type\":\"poll\"}}";
+    Reply made = send(fhir("POST", "/Subscription", forged), alice);
+    assertEquals(201, made.status, made.toString());
+    String id = made.json().getString("id");
+    JsonObject tag = made.json().getJsonObject("meta").getJsonArray("tag").getJsonObject(0);
+    assertEquals("alice", tag.getString("code"), "the writer owns it, whatever tag it brought");
+    assertEquals(1, made.json().getJsonObject("meta").getJsonArray("tag").size());
+
+    assertEquals(201, send(fhir("POST", "/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
+        + "\"code\":{\"coding\":[{\"code\":\"own\"}]}}"), admin).status);
+    Await.until(() -> send(fhir("GET", "/Subscription/" + id + "/$poll?from=0&timeout=1", null), alice).json()
+        .getJsonArray("entry", new io.vertx.core.json.JsonArray()).size() == 1);
+
+    for (String path : new String[] {"", "/$poll?from=0&timeout=0", "/$events", "/$status", "/$get-ws-binding-token",
+        "/_history"}) {
+      Reply seen = send(fhir("GET", "/Subscription/" + id + path, null), bob);
+      assertEquals(404, seen.status, path + " → " + seen);
+    }
+    assertEquals(404, send(fhir("PUT", "/Subscription/" + id, forged.replace("{\"resourceType", "{\"id\":\"" + id
+        + "\",\"resourceType")), bob).status);
+    assertEquals(404, send(fhir("DELETE", "/Subscription/" + id, null), bob).status);
+    assertEquals(403, send(fhir("GET", "/Subscription", null), bob).status);
+    assertEquals(403, send(fhir("GET", "/Subscription/$status", null), bob).status);
+    assertEquals(200, send(fhir("GET", "/Subscription/" + id, null), alice).status);
+    assertEquals(200, send(fhir("GET", "/Subscription/" + id, null), admin).status);
+    assertEquals(200, send(fhir("GET", "/Subscription", null), admin).status);
+  }
+
+  @Test
   void aWrongSecretGetsNoToken() {
     Reply wrong = tokenReply("admin", "not-the-secret", null);
     assertEquals(401, wrong.status, wrong.toString());

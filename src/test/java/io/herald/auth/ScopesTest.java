@@ -47,6 +47,15 @@ class ScopesTest {
   }
 
   @Test
+  void subscriptionsHearOfWhatTheirClientMayReadAndOfSubscriptionsOnlyAsAdmin() {
+    Scopes reader = Scopes.parse("system/*.rs");
+    assertTrue(reader.mayHear("Patient"));
+    assertFalse(reader.mayHear("Subscription"), "other clients' endpoints and headers");
+    assertFalse(Scopes.parse("system/Patient.s").mayHear("Patient"));
+    assertTrue(Scopes.parse(Scopes.ADMIN).mayHear("Subscription"));
+  }
+
+  @Test
   void aTokenMayAskForLessThanItsClientHasButNeverMore() {
     Scopes client = Scopes.parse("system/*.rs system/Observation.cruds");
     assertTrue(client.includes(Scopes.parse("system/Patient.r")));
