@@ -306,11 +306,12 @@ final class SubscriptionWorker {
     Notification n = batch.get(0);
     Notification last = batch.get(batch.size() - 1);
     long sentWith = version;
-    channel.send(subscription, Channel.Push.events(batch)).onComplete(result -> {
+    Subscription sent = subscription;   // the subscription may change (or go: null) while the request is out
+    channel.send(sent, Channel.Push.events(batch)).onComplete(result -> {
       if (result.succeeded()) {
         lastPushMillis = System.currentTimeMillis();
         OffsetDateTime committed = n.change() == null ? null : n.change().changedAt();
-        metrics.delivered(subscription.channel().type(), subscription.topic() == null ? "criteria" : "topic", batch.size(),
+        metrics.delivered(sent.channel().type(), sent.topic() == null ? "criteria" : "topic", batch.size(),
             committed == null ? -1 : lastPushMillis - committed.toInstant().toEpochMilli());
         backlog.acknowledged(last);
         deliverer.acknowledged(id, last.eventNumber());
@@ -323,7 +324,7 @@ final class SubscriptionWorker {
         return;
       }
       long delay = attempts.failed(System.currentTimeMillis(), Math::random);
-      metrics.failed(subscription.channel().type(), delay >= 0);
+      metrics.failed(sent.channel().type(), delay >= 0);
       if (delay >= 0) {
         retryLater(delay);
       } else {

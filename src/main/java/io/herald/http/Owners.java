@@ -18,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 final class Owners {
 
   static final String SYSTEM = "http://herald.io/fhir/CodeSystem/subscription-owner";
+  /** The routing context's key for the owner of the Subscription a request updates (an admin's update keeps it). */
+  private static final String OWNER = "herald.owner";
 
   private final StoreClient store;
 
@@ -28,7 +30,8 @@ final class Owners {
   /** For {@code /fhir/Subscription/:id[/...]}: lets the owner (and admins) on. */
   void check(RoutingContext ctx) {
     String client = Access.client(ctx);
-    if (client == null || Access.scopes(ctx).admin()) {
+    boolean admin = client != null && Access.scopes(ctx).admin();
+    if (client == null || admin && ctx.request().method() != HttpMethod.PUT) {
       ctx.next();
       return;
     }
@@ -37,12 +40,14 @@ final class Owners {
     store.request(Addresses.STORE_READ, new JsonObject().put("type", "Subscription").put("id", id)).onComplete(read -> {
       ctx.request().resume();
       if (read.succeeded()) {
-        if (client.equals(owner(read.result().getJsonObject("resource")))) {
+        String owner = owner(read.result().getJsonObject("resource"));
+        if (admin || client.equals(owner)) {
+          ctx.put(OWNER, owner);
           ctx.next();
         } else {
           Errors.send(ctx, Errors.notFound("There is no Subscription/" + id + " of client " + client));
         }
-      } else if (read.cause() instanceof ReplyException r && r.failureCode() == Failures.NOT_FOUND) {
+      } else if (admin || read.cause() instanceof ReplyException r && r.failureCode() == Failures.NOT_FOUND) {
         ctx.next();   // nobody's: a PUT makes it the caller's; anything else answers 404 itself
       } else if (read.cause() instanceof ReplyException r && r.failureCode() == Failures.GONE
           && ctx.request().method() == HttpMethod.PUT) {
@@ -54,6 +59,12 @@ final class Owners {
         Errors.send(ctx, read.cause());
       }
     });
+  }
+
+  /** Who a Subscription written by this request belongs to: its owner so far when an admin updates it, else the caller. */
+  static String writer(RoutingContext ctx) {
+    String kept = ctx.get(OWNER);
+    return kept != null ? kept : Access.client(ctx);
   }
 
   /** The client a Subscription belongs to; null for none. */

@@ -164,7 +164,7 @@ final class ResourceHandler {
       JsonObject resource = FhirRequests.resource(ctx, type);
       resource.remove("id");   // FHIR create: a client-supplied id is ignored
       if (type.equals("Subscription")) {
-        Owners.stamp(resource, Access.client(ctx));
+        Owners.stamp(resource, Owners.writer(ctx));
       }
       return validate(type, null, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
@@ -209,7 +209,7 @@ final class ResourceHandler {
       }
       Long ifMatch = FhirRequests.ifMatch(ctx);
       if (type.equals("Subscription")) {
-        Owners.stamp(resource, Access.client(ctx));
+        Owners.stamp(resource, Owners.writer(ctx));
       }
       return validate(type, id, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();

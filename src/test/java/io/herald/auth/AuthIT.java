@@ -148,6 +148,12 @@ class AuthIT {
     assertEquals(200, send(fhir("GET", "/Subscription/" + id, null), alice).status);
     assertEquals(200, send(fhir("GET", "/Subscription/" + id, null), admin).status);
     assertEquals(200, send(fhir("GET", "/Subscription", null), admin).status);
+    Reply byAdmin = send(fhir("PUT", "/Subscription/" + id, forged.replace("{\"resourceType", "{\"id\":\"" + id
+        + "\",\"resourceType").replace("\"reason\":\"t\"", "\"reason\":\"changed by an admin\"")), admin);
+    assertEquals(200, byAdmin.status, byAdmin.toString());
+    assertEquals("alice", byAdmin.json().getJsonObject("meta").getJsonArray("tag").getJsonObject(0).getString("code"),
+        "an admin's update keeps the owner");
+    assertEquals(200, send(fhir("GET", "/Subscription/" + id, null), alice).status);
   }
 
   @Test
