@@ -1,7 +1,6 @@
 package io.herald.auth;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -147,9 +146,5 @@ public final class Scopes {
   @Override
   public String toString() {
     return String.join(" ", text);
-  }
-
-  public List<String> list() {
-    return Collections.unmodifiableList(text);
   }
 }

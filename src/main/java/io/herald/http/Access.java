@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -22,7 +23,8 @@ import java.util.Set;
  * Who is calling, and whether they may: verifies the bearer token of every request but the open ones (the
  * CapabilityStatement, the health checks, the metrics, the token endpoint), refuses a revoked client's tokens, and
  * lets a request on only when the token's scopes allow what it does ({@link Permissions}). 401 without a valid token,
- * 403 with one that does not allow the request. One per HTTP verticle, confined to its event loop.
+ * 403 with one that does not allow the request. Routed only when authentication is on. One per HTTP verticle, confined
+ * to its event loop.
  */
 final class Access implements Handler<RoutingContext> {
 
@@ -36,24 +38,19 @@ final class Access implements Handler<RoutingContext> {
   }
 
   private final Vertx vertx;
-  private final boolean enabled;
   private JWTAuth verifier;
   private Set<String> revoked = Set.of();
   private boolean listened;   // a revocation was heard: newer than what the key's answer said
 
-  Access(Vertx vertx, boolean enabled) {
+  Access(Vertx vertx) {
     this.vertx = vertx;
-    this.enabled = enabled;
   }
 
   /** Gets the key to verify tokens with and the revoked clients, then follows revocations. */
   Future<Void> start() {
-    if (!enabled) {
-      return Future.succeededFuture();
-    }
     // Listening before asking: a revocation published meanwhile is not missed (a later answer can only add to it).
     MessageConsumer<JsonObject> revocations = vertx.eventBus().localConsumer(Addresses.AUTH_REVOKED, m -> {
-      revoked = revokedOf(m.body());
+      revoked = revokedOf(m.body().getJsonArray("clients"));
       listened = true;
     });
     return revocations.completion().compose(v -> vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEY, new JsonObject()))
@@ -63,22 +60,22 @@ final class Access implements Handler<RoutingContext> {
               .addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("publicPem")))
               .setJWTOptions(new JWTOptions().setIssuer(key.getString("issuer"))));
           if (!listened) {
-            revoked = revokedOf(key);
+            revoked = revokedOf(key.getJsonArray("revoked"));
           }
           return null;
         });
   }
 
-  private static Set<String> revokedOf(JsonObject body) {
+  private static Set<String> revokedOf(JsonArray clients) {
     Set<String> ids = new HashSet<>();
-    body.getJsonArray("revoked", body.getJsonArray("clients")).forEach(id -> ids.add((String) id));
+    clients.forEach(id -> ids.add((String) id));
     return ids;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     Permissions.Need need = Permissions.of(ctx.request().method(), ctx.normalizedPath());
-    if (!enabled || need == null) {
+    if (need == null) {
       ctx.next();
       return;
     }

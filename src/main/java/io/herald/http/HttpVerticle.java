@@ -80,12 +80,12 @@ public final class HttpVerticle extends VerticleBase {
         config.keepAliveSeconds() * 1000L);
 
     Router router = Router.router(vertx);
-    Access access = new Access(vertx, authenticate);
-    router.route().handler(access);   // first: every request's token and scopes (Permissions says which paths are open)
-    Owners owners = new Owners(store);   // then: a client's subscriptions are its own
-    router.route("/fhir/Subscription/:id").handler(owners::check);
-    router.route("/fhir/Subscription/:id/*").handler(owners::check);
-    if (authenticate) {   // off, there are no tokens, and no one may make clients that would count once it is on
+    Access access = new Access(vertx);
+    if (authenticate) {   // off, nothing here: no tokens, and no one may make clients that would count once it is on
+      router.route().handler(access);   // first: every request's token and scopes (Permissions says which are open)
+      Owners owners = new Owners(store);   // then: a client's subscriptions are its own
+      router.route("/fhir/Subscription/:id").handler(owners::check);
+      router.route("/fhir/Subscription/:id/*").handler(owners::check);
       AuthHandler auth = new AuthHandler(vertx.eventBus());
       router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
       only(router, "/auth/token", "POST");
@@ -174,7 +174,8 @@ public final class HttpVerticle extends VerticleBase {
           }
           router.handle(request);
         }));
-    return Future.join(notified.completion(), access.start()).compose(ready -> server.listen());
+    return Future.join(notified.completion(), authenticate ? access.start() : Future.succeededFuture())
+        .compose(ready -> server.listen());
   }
 
   /** Finishes the requests in flight (up to the configured time), then closes. */

@@ -27,11 +27,11 @@ final class Owners {
     this.store = store;
   }
 
-  /** For {@code /fhir/Subscription/:id[/...]}: lets the owner (and admins) on. */
+  /** For {@code /fhir/Subscription/:id[/...]}, after {@link Access}: lets the owner (and admins) on. */
   void check(RoutingContext ctx) {
     String client = Access.client(ctx);
     boolean admin = client != null && Access.scopes(ctx).admin();
-    if (client == null || admin && ctx.request().method() != HttpMethod.PUT) {
+    if (client == null || admin && ctx.request().method() != HttpMethod.PUT) {   // null: an open path
       ctx.next();
       return;
     }
