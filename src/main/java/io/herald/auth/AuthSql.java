@@ -15,11 +15,12 @@ final class AuthSql {
 
   /** A new client; no row when the id is taken. */
   static final String ADD_CLIENT =
-      "INSERT INTO auth_client (id, secret_hash, scopes) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING created_at";
+      "INSERT INTO auth_client (id, secret_hash, scopes, patient) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING"
+          + " RETURNING created_at";
 
-  static final String CLIENT = "SELECT secret_hash, scopes, revoked_at FROM auth_client WHERE id = $1";
+  static final String CLIENT = "SELECT secret_hash, scopes, patient, revoked_at FROM auth_client WHERE id = $1";
 
-  static final String CLIENTS = "SELECT id, scopes, created_at, revoked_at FROM auth_client ORDER BY id";
+  static final String CLIENTS = "SELECT id, scopes, patient, created_at, revoked_at FROM auth_client ORDER BY id";
 
   /** Revokes client $1 (once: a revoked client stays revoked at its first time); a row when it exists. */
   static final String REVOKE =

@@ -73,7 +73,7 @@ public final class AuthVerticle extends VerticleBase {
               .put("revoked", new JsonArray(revoked)))).completion(),
           vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_TOKEN, this::token).completion(),
           vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_ADD, m -> answer(m, () -> clients.add(
-              m.body().getString("id"), m.body().getString("scopes")))).completion(),
+              m.body().getString("id"), m.body().getString("scopes"), m.body().getString("patient")))).completion(),
           vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_LIST, m -> answer(m, clients::list)).completion(),
           vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_REVOKE, m -> answer(m, () -> clients.revoke(
               m.body().getString("id")).onSuccess(done -> lookAtRevoked()))).completion()));
@@ -107,15 +107,20 @@ public final class AuthVerticle extends VerticleBase {
   private void token(Message<JsonObject> message) {
     JsonObject body = message.body();
     answer(message, () -> clients.check(body.getString("client"), body.getString("secret")).compose(granted -> {
-      Scopes asked = body.getString("scope") == null ? granted : Scopes.parse(body.getString("scope"));
+      Scopes asked = body.getString("scope") == null ? granted : Scopes.parse(body.getString("scope"), granted.patient());
       if (!granted.includes(asked)) {
         return Future.failedFuture(new Refusal(Failures.INVALID, "invalid_scope: the client may have " + granted
             + ", not all of " + asked));
       }
-      String token = signer.generateToken(new JsonObject().put("sub", body.getString("client")).put("scope", asked.toString()),
+      JsonObject claims = new JsonObject().put("sub", body.getString("client")).put("scope", asked.toString());
+      if (asked.patient() != null) {
+        claims.put("patient", asked.patient());   // SMART's launch context: whose compartment patient/ scopes open
+      }
+      String token = signer.generateToken(claims,
           new JWTOptions().setAlgorithm(key.algorithm()).setIssuer(ISSUER).setExpiresInSeconds(config.tokenSeconds()));
-      return Future.succeededFuture(new JsonObject().put("access_token", token).put("token_type", "bearer")
-          .put("expires_in", config.tokenSeconds()).put("scope", asked.toString()));
+      JsonObject answer = new JsonObject().put("access_token", token).put("token_type", "bearer")
+          .put("expires_in", config.tokenSeconds()).put("scope", asked.toString());
+      return Future.succeededFuture(asked.patient() == null ? answer : answer.put("patient", asked.patient()));
     }));
   }
 

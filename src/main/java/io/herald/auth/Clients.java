@@ -42,36 +42,48 @@ final class Clients {
         .map(rows -> rows.size() == 1);
   }
 
-  /** A new client with {@code scopes}: {id, secret, scopes, created} (the secret this once). */
-  Future<JsonObject> add(String id, String scopes) {
+  /**
+   * A new client with {@code scopes} and, for patient-level scopes, the {@code patient} whose compartment they open:
+   * {id, secret, scopes, patient?, created} (the secret this once).
+   */
+  Future<JsonObject> add(String id, String scopes, String patient) {
     if (!ID.matcher(id).matches()) {
       return Future.failedFuture(new Refusal(Failures.INVALID, "A client id is 1 to 64 letters, digits, '-' and '.', not '"
           + id + "'"));
     }
     Scopes parsed;
     try {
-      parsed = Scopes.parse(scopes);
+      parsed = Scopes.parse(scopes, patient);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new Refusal(Failures.INVALID, e.getMessage()));
+    }
+    if (parsed.patientLevel() != (patient != null)) {
+      return Future.failedFuture(new Refusal(Failures.INVALID, patient == null
+          ? "Patient-level scopes need the patient whose compartment they open: {\"patient\": \"<Patient id>\"}"
+          : "A patient is given to a client with patient-level scopes (patient/...) only"));
     }
     if (parsed.isEmpty()) {
       return Future.failedFuture(new Refusal(Failures.INVALID, "A client needs at least one scope, such as system/Patient.rs"));
     }
     String secret = Secrets.make();
     return vertx.executeBlocking(() -> Secrets.hash(secret), false)
-        .compose(hash -> pool.preparedQuery(AuthSql.ADD_CLIENT).execute(Tuple.of(id, hash, parsed.toString())))
+        .compose(hash -> pool.preparedQuery(AuthSql.ADD_CLIENT).execute(Tuple.of(id, hash, parsed.toString(), patient)))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new Refusal(Failures.CONFLICT, "There is a client '" + id + "' already"))
             : Future.succeededFuture(new JsonObject().put("id", id).put("secret", secret).put("scopes", parsed.toString())
-                .put("created", Instants.format(rows.iterator().next().getOffsetDateTime("created_at")))));
+                .put("created", Instants.format(rows.iterator().next().getOffsetDateTime("created_at")))
+                .mergeIn(patient == null ? new JsonObject() : new JsonObject().put("patient", patient))));
   }
 
   Future<JsonObject> list() {
     return pool.query(AuthSql.CLIENTS).execute().map(rows -> {
       JsonArray clients = new JsonArray();
       for (Row row : rows) {
-        JsonObject client = new JsonObject().put("id", row.getString("id")).put("scopes", row.getString("scopes"))
-            .put("created", Instants.format(row.getOffsetDateTime("created_at")));
+        JsonObject client = new JsonObject().put("id", row.getString("id")).put("scopes", row.getString("scopes"));
+        if (row.getString("patient") != null) {
+          client.put("patient", row.getString("patient"));
+        }
+        client.put("created", Instants.format(row.getOffsetDateTime("created_at")));
         if (row.getOffsetDateTime("revoked_at") != null) {
           client.put("revoked", Instants.format(row.getOffsetDateTime("revoked_at")));
         }
@@ -101,7 +113,8 @@ final class Clients {
       String hash = row == null ? UNKNOWN : row.getString("secret_hash");
       boolean allowed = row != null && row.getOffsetDateTime("revoked_at") == null;
       return vertx.executeBlocking(() -> Secrets.matches(hash, secret), false)
-          .compose(matches -> matches && allowed ? Future.succeededFuture(Scopes.parse(row.getString("scopes")))
+          .compose(matches -> matches && allowed ? Future.succeededFuture(
+              Scopes.parse(row.getString("scopes"), row.getString("patient")))
               : Future.failedFuture(refused));
     });
   }

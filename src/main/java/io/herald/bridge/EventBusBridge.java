@@ -136,20 +136,22 @@ public final class EventBusBridge {
     }
     Object body = message.getValue("body");
     String type = body instanceof JsonObject b && b.getValue("resourceType") instanceof String t ? t : null;
-    return tokens.apply(header.substring(7).trim()).map(scopes -> type == null || scopes.mayHear(type) ? null
-            : refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow reading " + type))
+    return tokens.apply(header.substring(7).trim()).map(scopes -> type == null ? null : !scopes.mayHear(type)
+            ? refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow reading " + type)
+            : new JsonObject().put("scope", scopes.restriction(type, 'r')))
         .otherwise(e -> refusal(Failures.UNAUTHENTICATED, "The bearer token is not valid: " + e.getMessage()));
   }
 
   private static JsonObject refusal(int code, String message) {
-    return new JsonObject().put("code", code).put("message", message);
+    return new JsonObject().put("refused", new JsonObject().put("code", code).put("message", message));
   }
 
   /**
-   * A send from the socket: stamped with its id, and for a subscribe, with the address it is handed, or with why it is
-   * refused ({@code refused}: {code, message}, which the live channel answers with).
+   * A send from the socket: stamped with its id, and for a subscribe, with the address it is handed and what the token
+   * restricts it to ({@code scope}: a search query ANDed with its criteria), or with why it is refused
+   * ({@code refused}: {code, message}, which the live channel answers with).
    */
-  private boolean stamp(BridgeEvent event, Socket socket, JsonObject refused) {
+  private boolean stamp(BridgeEvent event, Socket socket, JsonObject checked) {
     JsonObject message = event.getRawMessage();
     String to = message.getString("address");
     if (!Addresses.LIVE_SUBSCRIBE.equals(to) && !Addresses.LIVE_UNSUBSCRIBE.equals(to)) {
@@ -157,8 +159,10 @@ public final class EventBusBridge {
     }
     JsonObject body = message.getValue("body") instanceof JsonObject b ? b.copy() : new JsonObject();
     body.put("socket", socket.id);
-    if (refused != null) {
-      body.put("refused", refused);
+    body.remove("scope");   // only what the token allows: the restriction it is ANDed with ("" for none)
+    body.remove("refused");
+    if (checked != null) {
+      body.mergeIn(checked);
     }
     if (Addresses.LIVE_SUBSCRIBE.equals(to)) {
       if (socket.addresses.size() >= MAX_SUBSCRIPTIONS) {

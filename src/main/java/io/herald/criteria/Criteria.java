@@ -1,6 +1,7 @@
 package io.herald.criteria;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -15,6 +16,16 @@ public record Criteria(String type, List<Clause> clauses) {
 
   public Criteria {
     clauses = List.copyOf(clauses);
+  }
+
+  /** These criteria and {@code more}'s (of the same type): a resource matches both. */
+  public Criteria and(Criteria more) {
+    if (!more.type.equals(type)) {
+      throw new IllegalArgumentException("criteria on " + more.type + " cannot be ANDed with criteria on " + type);
+    }
+    List<Clause> all = new ArrayList<>(clauses);
+    all.addAll(more.clauses);
+    return new Criteria(type, all);
   }
 
   /** Whether the resource (plain maps and lists) meets every clause. */

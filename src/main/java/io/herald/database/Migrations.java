@@ -34,7 +34,8 @@ public final class Migrations {
       "V7__notification_kind.sql",
       "V8__no_statistics_on_documents.sql",
       "V9__feed_without_content.sql",
-      "V10__auth.sql");
+      "V10__auth.sql",
+      "V11__client_patient.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;

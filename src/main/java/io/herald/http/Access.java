@@ -100,7 +100,7 @@ final class Access implements Handler<RoutingContext> {
       if (client == null || revoked.contains(client)) {
         return Future.failedFuture("client " + client + " is revoked");
       }
-      return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"))));
+      return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"), claim(user, "patient"))));
     });
   }
 

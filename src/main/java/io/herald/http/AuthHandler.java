@@ -1,5 +1,6 @@
 package io.herald.http;
 
+import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
 import io.vertx.core.Future;
@@ -14,19 +15,23 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * {@code POST /auth/token}, OAuth 2.0's client credentials grant: a client authenticated by its secret (HTTP Basic, or
  * {@code client_id} and {@code client_secret} in the form) gets a short-lived bearer token with its scopes, or those of
  * them it asks for ({@code scope}); errors as OAuth has them ({@code {"error": ...}}). And the clients, for a caller
- * with scope {@code herald/admin}: {@code POST /auth/clients} ({id, scopes} → the new client's secret, this once),
+ * with scope {@code herald/admin}: {@code POST /auth/clients} ({id, scopes, patient?} → the new client's secret, this
+ * once; its scopes' queries checked to be searches of their types),
  * {@code GET /auth/clients}, {@code DELETE /auth/clients/{id}} (revoked: refused on every node within seconds).
  */
 final class AuthHandler {
 
   private final EventBus bus;
+  private final Restrictions restrictions;
 
-  AuthHandler(EventBus bus) {
+  AuthHandler(EventBus bus, Restrictions restrictions) {
+    this.restrictions = restrictions;
     this.bus = bus;
   }
 
@@ -96,11 +101,27 @@ final class AuthHandler {
       } catch (DecodeException | ClassCastException e) {
         throw Errors.invalid("The body must be a JSON object {\"id\": ..., \"scopes\": \"system/Patient.rs ...\"}");
       }
-      if (body == null || !(body.getValue("id") instanceof String) || !(body.getValue("scopes") instanceof String)) {
-        throw Errors.invalid("A client is {\"id\": \"...\", \"scopes\": \"system/Patient.rs ...\"}, both strings");
+      if (body == null || !(body.getValue("id") instanceof String) || !(body.getValue("scopes") instanceof String)
+          || body.getValue("patient") != null && !(body.getValue("patient") instanceof String)) {
+        throw Errors.invalid("A client is {\"id\": \"...\", \"scopes\": \"system/Patient.rs ...\"} (with"
+            + " \"patient\": \"<Patient id>\" for patient/ scopes), all strings");
+      }
+      for (String name : body.fieldNames()) {
+        if (!Set.of("id", "scopes", "patient").contains(name)) {
+          throw Errors.invalid("A client has an id, scopes and perhaps a patient; not '" + name + "'");
+        }
+      }
+      String problem;
+      try {
+        problem = restrictions.problem(Scopes.parse(body.getString("scopes"), body.getString("patient")));
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+      if (problem != null) {
+        throw Errors.invalid(problem);
       }
       return answer(ctx, 201, Addresses.AUTH_CLIENT_ADD, new JsonObject().put("id", body.getString("id"))
-          .put("scopes", body.getString("scopes")));
+          .put("scopes", body.getString("scopes")).put("patient", body.getString("patient")));
     });
   }
 

@@ -1,7 +1,9 @@
 package io.herald.http;
 
 import io.herald.bus.Addresses;
+import io.herald.criteria.Criteria;
 import io.herald.fhir.Bundles;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -10,9 +12,11 @@ import io.vertx.ext.web.RoutingContext;
 final class HistoryHandler {
 
   private final StoreClient store;
+  private final Restrictions restrictions;
 
-  HistoryHandler(StoreClient store) {
+  HistoryHandler(StoreClient store, Restrictions restrictions) {
     this.store = store;
+    this.restrictions = restrictions;
   }
 
   void system(RoutingContext ctx) {
@@ -27,13 +31,14 @@ final class HistoryHandler {
     StoreClient.handle(ctx, () -> history(ctx, FhirRequests.type(ctx), FhirRequests.id(ctx)));
   }
 
-  private io.vertx.core.Future<?> history(RoutingContext ctx, String type, String id) {
+  private Future<?> history(RoutingContext ctx, String type, String id) {
     JsonObject command = new JsonObject().put("type", type).put("id", id)
         .put("params", QueryParams.toJson(ctx.queryParams()));
+    Criteria readable = type == null ? null : restrictions.readable(ctx, type);
     return store.request(Addresses.STORE_HISTORY, command).map(reply -> {
       String base = Responses.base(ctx);
       JsonArray rows = reply.getJsonArray("entries");
-      JsonArray entries = Bundles.changeEntries(base, rows);
+      JsonArray entries = Bundles.changeEntries(base, readable == null ? rows : within(readable, rows));
       String self = base + ctx.request().uri();
       String next = null;
       if (reply.getBoolean("more")) {
@@ -43,5 +48,20 @@ final class HistoryHandler {
       Responses.json(ctx, 200, Bundles.bundle("history", self, next, entries));
       return reply;
     });
+  }
+
+  /**
+   * The versions within what a restricted caller may read; a deletion, which shows no content to hold against its
+   * restriction, is left out. Paging goes on from the last version read, shown or not.
+   */
+  private static JsonArray within(Criteria readable, JsonArray rows) {
+    JsonArray kept = new JsonArray();
+    for (int i = 0; i < rows.size(); i++) {
+      JsonObject row = rows.getJsonObject(i);
+      if (Restrictions.within(readable, row.getJsonObject("resource"))) {
+        kept.add(row);
+      }
+    }
+    return kept;
   }
 }

@@ -4,6 +4,7 @@ import io.herald.bridge.EventBusBridge;
 import io.herald.Herald;
 import io.herald.Metrics;
 import io.herald.bus.Addresses;
+import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.Registry;
 import io.herald.deliver.poll.PollWaiters;
 import io.herald.deliver.TopicNotifications;
@@ -62,9 +63,10 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     StoreClient store = new StoreClient(vertx.eventBus());
-    ResourceHandler resources = new ResourceHandler(store, subscriptions, topics, filters);
-    HistoryHandler history = new HistoryHandler(store);
-    SearchHandler search = new SearchHandler(store);
+    Restrictions restrictions = new Restrictions(new CriteriaParser(registry));
+    ResourceHandler resources = new ResourceHandler(store, subscriptions, topics, filters, restrictions);
+    HistoryHandler history = new HistoryHandler(store, restrictions);
+    SearchHandler search = new SearchHandler(store, restrictions);
     waiters = new PollWaiters(vertx, read -> store.request(Addresses.DELIVER_POLL, read));
     PollHandler poll = new PollHandler(waiters, config.maxPollSeconds(), 1000);
     StatusHandler statuses = new StatusHandler(store);
@@ -86,7 +88,7 @@ public final class HttpVerticle extends VerticleBase {
       Owners owners = new Owners(store);   // then: a client's subscriptions are its own
       router.route("/fhir/Subscription/:id").handler(owners::check);
       router.route("/fhir/Subscription/:id/*").handler(owners::check);
-      AuthHandler auth = new AuthHandler(vertx.eventBus());
+      AuthHandler auth = new AuthHandler(vertx.eventBus(), restrictions);
       router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
       only(router, "/auth/token", "POST");
       withBody(router.post("/auth/clients"), body, "application/json").handler(auth::addClient);

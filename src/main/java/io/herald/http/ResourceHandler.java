@@ -2,12 +2,14 @@ package io.herald.http;
 
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
+import io.herald.criteria.Criteria;
 import io.herald.fhir.OperationOutcomes;
 import io.herald.subscription.Lifecycle;
 import io.herald.auth.Scopes;
 import io.herald.subscription.Subscription;
 import io.herald.subscription.SubscriptionException;
 import io.herald.subscription.Subscriptions;
+import io.herald.subscription.Writer;
 import io.herald.topic.Filters;
 import io.herald.topic.Topic;
 import io.herald.topic.TopicException;
@@ -18,6 +20,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
+
 /** create, read, vread, update-or-create and delete of one resource. */
 final class ResourceHandler {
 
@@ -25,9 +29,12 @@ final class ResourceHandler {
   private final Subscriptions subscriptions;
   private final TopicParser topics;
   private final Filters filters;
+  private final Restrictions restrictions;
 
-  ResourceHandler(StoreClient store, Subscriptions subscriptions, TopicParser topics, Filters filters) {
+  ResourceHandler(StoreClient store, Subscriptions subscriptions, TopicParser topics, Filters filters,
+                  Restrictions restrictions) {
     this.store = store;
+    this.restrictions = restrictions;
     this.subscriptions = subscriptions;
     this.topics = topics;
     this.filters = filters;
@@ -66,14 +73,11 @@ final class ResourceHandler {
     try {
       parsed = Lifecycle.asWritten(subscriptions.parse(resource), System.currentTimeMillis());
     } catch (SubscriptionException e) {
-      throw Errors.invalid("Subscription " + e.getMessage());
+      throw e.forbidden() ? Errors.forbidden("Subscription " + e.getMessage()) : Errors.invalid("Subscription " + e.getMessage());
     }
     Subscription.TopicKind kind = parsed.topic();
     if (kind == null) {
-      if (parsed.kind() instanceof Subscription.CriteriaKind criteria) {
-        readable(scopes, criteria.criteria().type());
-      }
-      return Future.succeededFuture(parsed);
+      return Future.succeededFuture(parsed);   // its criteria are within what its writer may read (or it was refused)
     }
     return topicsAt(kind.topic()).map(found -> {
       if (found.isEmpty()) {
@@ -81,7 +85,7 @@ final class ResourceHandler {
       }
       try {
         Topic topic = topics.parse(found.getJsonObject(0));
-        topic.triggers().forEach(trigger -> readable(scopes, trigger.type()));
+        topic.triggers().forEach(trigger -> readable(resource, scopes, trigger.type()));
         if (topic.status().equals("retired")) {
           throw Errors.invalid("Subscription criteria: SubscriptionTopic " + kind.topic() + " is retired");
         }
@@ -93,9 +97,12 @@ final class ResourceHandler {
     });
   }
 
-  /** Refuses (403) a subscription to {@code type} when {@code scopes} (null: authentication off) do not let it be read. */
-  private static void readable(Scopes scopes, String type) {
-    if (scopes != null && !scopes.mayHear(type)) {
+  /**
+   * Refuses (403) a subscription to {@code type} when its writer's {@code scopes} (null: authentication off) do not let
+   * it be read, or restrict it to what is no search of the type.
+   */
+  private void readable(JsonObject subscription, Scopes scopes, String type) {
+    if (scopes != null && subscriptions.within(subscription, new Criteria(type, List.of())) == null) {
       throw Errors.forbidden("The token's scopes (" + scopes + ") do not allow reading " + type
           + ", which this Subscription would hear of (scope system/" + type + ".r)");
     }
@@ -164,7 +171,7 @@ final class ResourceHandler {
       JsonObject resource = FhirRequests.resource(ctx, type);
       resource.remove("id");   // FHIR create: a client-supplied id is ignored
       if (type.equals("Subscription")) {
-        Owners.stamp(resource, Owners.writer(ctx));
+        Writer.stamp(resource, Owners.writer(ctx));
       }
       return validate(type, null, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
@@ -188,11 +195,21 @@ final class ResourceHandler {
       if (ctx.pathParam("vid") != null) {
         command.put("versionId", FhirRequests.versionId(ctx));
       }
+      Criteria readable = restrictions.readable(ctx, type);
       return store.request(Addresses.STORE_READ, command).map(reply -> {
+        if (!Restrictions.within(readable, reply.getJsonObject("resource"))) {
+          throw outside(type, id);
+        }
         Responses.resource(ctx, 200, reply, type, id, false);
         return reply;
-      });
+      }).recover(failure -> readable != null && failure instanceof ReplyException r && r.failureCode() == Failures.GONE
+          ? Future.failedFuture(outside(type, id)) : Future.failedFuture(failure));   // what it was is not the caller's to know
     });
+  }
+
+  /** What the caller's scopes do not let it see does not exist for it. */
+  private static RuntimeException outside(String type, String id) {
+    return Errors.notFound("There is no " + type + "/" + id + " within the token's scopes");
   }
 
   void update(RoutingContext ctx) {
@@ -209,7 +226,7 @@ final class ResourceHandler {
       }
       Long ifMatch = FhirRequests.ifMatch(ctx);
       if (type.equals("Subscription")) {
-        Owners.stamp(resource, Owners.writer(ctx));
+        Writer.stamp(resource, Owners.writer(ctx));
       }
       return validate(type, id, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();

@@ -24,9 +24,11 @@ final class SearchHandler {
   static final int MAX_VALUES = 1000;
 
   private final StoreClient store;
+  private final Restrictions restrictions;
 
-  SearchHandler(StoreClient store) {
+  SearchHandler(StoreClient store, Restrictions restrictions) {
     this.store = store;
+    this.restrictions = restrictions;
   }
 
   void search(RoutingContext ctx) {
@@ -89,7 +91,16 @@ final class SearchHandler {
 
   private Future<?> search(RoutingContext ctx, MultiMap params) {
     String type = FhirRequests.type(ctx);
-    JsonObject command = new JsonObject().put("type", type).put("params", QueryParams.toJson(params));
+    JsonObject asked = QueryParams.toJson(params);
+    String restriction = restrictions.searchQuery(ctx, type);
+    if (restriction != null) {   // ANDed with what the caller asks; its links keep only what it asked
+      new QueryStringDecoder(restriction, StandardCharsets.UTF_8, false).parameters().forEach((name, values) -> {
+        JsonArray all = asked.getJsonArray(name, new JsonArray()).copy();
+        values.forEach(all::add);
+        asked.put(name, all);
+      });
+    }
+    JsonObject command = new JsonObject().put("type", type).put("params", asked);
     return store.request(Addresses.STORE_SEARCH, command).map(reply -> {
       String base = Responses.base(ctx);
       JsonArray entries = new JsonArray();

@@ -43,7 +43,8 @@ import java.util.logging.Logger;
  * cluster matches at a time ({@link Ownership.Role#MATCHING}).
  *
  * <p>Topic-based subscriptions are filed in an index of their own, one entry per type their topic triggers on, under
- * their filters; a candidate is then held to its topic's trigger (interaction, and the query criteria on the version
+ * their filters (ANDed with what their owner may read of each type, {@link Subscriptions#within}); a candidate is then
+ * held to its topic's trigger (interaction, and the query criteria on the version
  * before and the version written). Topics are changes in the feed too: a topic's new version applies from the next
  * change on. While any topic-based subscription is matched, the feed is read with each change's previous version.
  */
@@ -183,8 +184,12 @@ public final class MatchVerticle extends VerticleBase {
     }
     List<TopicTarget> filed = new ArrayList<>();
     for (String type : topic.types()) {
+      Criteria within = subscriptions.within(subscription.resource(), criteria.getOrDefault(type, new Criteria(type, List.of())));
+      if (within == null) {
+        continue;   // its owner may not read the type (any more): it hears nothing of it
+      }
       TopicTarget target = new TopicTarget(subscription.id(), type);
-      topicIndex.add(target, criteria.getOrDefault(type, new Criteria(type, List.of())));
+      topicIndex.add(target, within);
       filed.add(target);
     }
     topicTargets.put(subscription.id(), filed);

@@ -1,5 +1,6 @@
 package io.herald.subscription;
 
+import io.herald.auth.Scopes;
 import io.herald.criteria.Criteria;
 import io.herald.criteria.CriteriaException;
 import io.herald.criteria.CriteriaParser;
@@ -123,7 +124,13 @@ public final class Subscriptions {
       throw new SubscriptionException("channel.type " + type + " is for topic-based subscriptions (criteria a "
           + "SubscriptionTopic's canonical URL); a criteria subscription takes rest-hook or poll");
     } else {
-      kind = new Subscription.CriteriaKind(criteria(resource.getValue("criteria")));
+      Criteria criteria = criteria(resource.getValue("criteria"));
+      Criteria within = within(resource, criteria);
+      if (within == null) {
+        throw SubscriptionException.forbidden("criteria: its writer's scopes (" + Writer.scopes(resource) + ") do not allow"
+            + " reading " + criteria.type() + " (scope system/" + criteria.type() + ".r)");
+      }
+      kind = new Subscription.CriteriaKind(within);
     }
     String endpoint = channel.getValue("endpoint") instanceof String e ? e : null;
     if (endpoint != null) {
@@ -145,6 +152,27 @@ public final class Subscriptions {
       }
     }
     return new Subscription(id, 0, st, kind, parsed, end, resource);
+  }
+
+  /**
+   * {@code criteria} within what the writer of {@code subscription} may read ({@link Writer#scopes}): ANDed with its
+   * scopes' restriction of the type ({@code system/Observation.rs?category=vital-signs}, {@code patient/...}); null when
+   * it may not read the type at all. Unchanged for a subscription written with authentication off.
+   */
+  public Criteria within(JsonObject subscription, Criteria criteria) {
+    Scopes scopes = Writer.scopes(subscription);
+    if (scopes == null) {
+      return criteria;
+    }
+    String restriction = scopes.mayHear(criteria.type()) ? scopes.restriction(criteria.type(), 'r') : null;
+    if (restriction == null || restriction.isEmpty()) {
+      return restriction == null ? null : criteria;
+    }
+    try {
+      return criteria.and(parser.parse(criteria.type() + "?" + restriction));
+    } catch (CriteriaException e) {
+      return null;   // a restriction that is no search of the type lets nothing through
+    }
   }
 
   private Criteria criteria(Object written) {

@@ -1,6 +1,8 @@
 package io.herald.auth;
 
+import io.herald.subscription.Writer;
 import io.herald.testing.Await;
+import io.herald.testing.Bearer;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Reply;
 import io.herald.testing.TestDatabase;
@@ -34,12 +36,14 @@ class AuthIT {
   private static final String ADMIN_SECRET = "admin-secret-for-the-tests";
   private static HeraldNode node;
   private static String root;
+  private static Bearer bearer;
 
   @BeforeAll
   static void start() {
     node = HeraldNode.start(TestDatabase.freshDatabase(), new JsonObject()
         .put("auth", new JsonObject().put("enabled", true).put("adminSecret", ADMIN_SECRET)));
-    root = node.base.substring(0, node.base.length() - "/fhir".length());
+    bearer = new Bearer(node);
+    root = bearer.root;
   }
 
   @AfterAll
@@ -126,9 +130,10 @@ class AuthIT {
     Reply made = send(fhir("POST", "/Subscription", forged), alice);
     assertEquals(201, made.status, made.toString());
     String id = made.json().getString("id");
-    JsonObject tag = made.json().getJsonObject("meta").getJsonArray("tag").getJsonObject(0);
-    assertEquals("alice", tag.getString("code"), "the writer owns it, whatever tag it brought");
-    assertEquals(1, made.json().getJsonObject("meta").getJsonArray("tag").size());
+    assertEquals("alice", Writer.of(made.json()).client(), "the writer owns it, whatever tag it brought");
+    assertEquals("system/Observation.rs", Writer.of(made.json()).scopes(), "and is matched within its scopes");
+    assertEquals(1, made.json().getJsonObject("meta").getJsonArray("tag").stream()
+        .filter(t -> Writer.OWNER.equals(((JsonObject) t).getString("system"))).count());
 
     assertEquals(201, send(fhir("POST", "/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
         + "\"code\":{\"coding\":[{\"code\":\"own\"}]}}"), admin).status);
@@ -151,8 +156,8 @@ class AuthIT {
     Reply byAdmin = send(fhir("PUT", "/Subscription/" + id, forged.replace("{\"resourceType", "{\"id\":\"" + id
         + "\",\"resourceType").replace("\"reason\":\"t\"", "\"reason\":\"changed by an admin\"")), admin);
     assertEquals(200, byAdmin.status, byAdmin.toString());
-    assertEquals("alice", byAdmin.json().getJsonObject("meta").getJsonArray("tag").getJsonObject(0).getString("code"),
-        "an admin's update keeps the owner");
+    assertEquals("alice", Writer.of(byAdmin.json()).client(), "an admin's update keeps the owner");
+    assertEquals("system/Observation.rs", Writer.of(byAdmin.json()).scopes(), "and the scopes it is matched within");
     assertEquals(200, send(fhir("GET", "/Subscription/" + id, null), alice).status);
   }
 
@@ -226,32 +231,23 @@ class AuthIT {
   }
 
   private static String token(String client, String secret, String scope) {
-    Reply reply = tokenReply(client, secret, scope);
-    assertEquals(200, reply.status, reply.toString());
-    assertEquals("bearer", reply.json().getString("token_type"));
-    return reply.json().getString("access_token");
+    return bearer.token(client, secret, scope);
   }
 
   private static Reply tokenReply(String client, String secret, String scope) {
-    String basic = Base64.getEncoder().encodeToString((client + ":" + secret).getBytes(StandardCharsets.UTF_8));
-    return send(HttpRequest.newBuilder(URI.create(root + "/auth/token")).header("Authorization", "Basic " + basic)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"
-            + (scope == null ? "" : "&scope=" + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8)))), null);
+    return bearer.tokenReply(client, secret, scope);
   }
 
   private static HttpRequest.Builder fhir(String method, String path, String body) {
-    return HttpRequest.newBuilder(node.uri(path)).header("Content-Type", "application/fhir+json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return bearer.fhir(method, path, body);
   }
 
   private static HttpRequest.Builder json(String path, String body) {
-    return HttpRequest.newBuilder(URI.create(root + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    return bearer.json(path, body);
   }
 
   private static Reply send(HttpRequest.Builder request, String token) {
-    return node.send(token == null ? request : request.header("Authorization", "Bearer " + token));
+    return bearer.send(request, token);
   }
 
   private static String encode(String json) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,8 +40,9 @@ class ScopesTest {
 
   @Test
   void whatHeraldCannotEnforceIsRefusedNamingTheScope() {
-    for (String bad : new String[] {"system/Patient.sr", "system/Patient.x", "patient/Observation.rs",
-        "system/Observation.rs?category=vital-signs", "openid", "system/patient lowercase.rs"}) {
+    for (String bad : new String[] {"system/Patient.sr", "system/Patient.x", "patient/Observation.cruds",
+        "system/Observation.cruds?category=vital-signs", "system/*.rs?category=vital-signs", "system/Observation.rs?category",
+        "system/Observation.rs?a=1&&b=2", "openid", "system/patient lowercase.rs"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scopes.parse(bad), bad);
       assertTrue(e.getMessage().contains(bad.split(" ")[0]), e.getMessage());
     }
@@ -65,5 +67,42 @@ class ScopesTest {
     assertFalse(client.includes(Scopes.parse(Scopes.ADMIN)));
     assertTrue(Scopes.parse(Scopes.ADMIN + " system/*.cruds").includes(Scopes.parse(Scopes.ADMIN)));
     assertEquals("system/Patient.r", Scopes.parse("system/Patient.r  system/Patient.r").toString());
+  }
+
+  @Test
+  void aRestrictedScopeIsAQueryToAndWithAndGrantsOnlyWhatItSays() {
+    Scopes scopes = Scopes.parse("system/Observation.rs?category=vital-signs system/Patient.r");
+    assertEquals("category=vital-signs", scopes.restriction("Observation", 's'));
+    assertEquals("", scopes.restriction("Patient", 'r'));
+    assertNull(scopes.restriction("Patient", 's'));
+    assertNull(scopes.restriction("Encounter", 'r'));
+    assertEquals("", Scopes.parse("system/Observation.rs?code=x system/Observation.r").restriction("Observation", 'r'),
+        "an unrestricted scope of the type grants every resource of it");
+    assertEquals("category=vital-signs,laboratory", Scopes.parse("system/Observation.rs?category=vital-signs"
+        + " system/Observation.rs?category=laboratory").restriction("Observation", 's'), "one parameter: its values ORed");
+    assertEquals("category=vital-signs&code=x", Scopes.parse("system/Observation.rs?category=vital-signs"
+        + " system/Observation.rs?code=x").restriction("Observation", 's'), "different parameters: ANDed, never wider");
+  }
+
+  @Test
+  void patientLevelScopesOpenThePatientsCompartmentOnly() {
+    Scopes scopes = Scopes.parse("patient/Observation.rs patient/Patient.r patient/Encounter.s?status=finished", "p1");
+    assertEquals("patient=Patient/p1", scopes.restriction("Observation", 'r'));
+    assertEquals("_id=p1", scopes.restriction("Patient", 'r'));
+    assertEquals("patient=Patient/p1&status=finished", scopes.restriction("Encounter", 's'));
+    assertNull(scopes.restriction("Encounter", 'r'));
+    assertTrue(scopes.patientLevel());
+    assertFalse(Scopes.parse("patient/Observation.rs").allows("Observation", 'r'), "no patient: nothing is granted");
+    assertThrows(IllegalArgumentException.class, () -> Scopes.parse("patient/Observation.rs", "a/b"));
+  }
+
+  @Test
+  void aTokenOfARestrictedClientCannotDropTheRestriction() {
+    Scopes client = Scopes.parse("system/Observation.rs?category=vital-signs");
+    assertTrue(client.includes(Scopes.parse("system/Observation.r?category=vital-signs")));
+    assertFalse(client.includes(Scopes.parse("system/Observation.r")));
+    assertFalse(client.includes(Scopes.parse("system/Observation.r?category=laboratory")));
+    assertFalse(Scopes.parse("patient/*.rs", "p1").includes(Scopes.parse("system/Observation.r")));
+    assertTrue(Scopes.parse("system/*.rs").includes(Scopes.parse("system/Observation.r?category=laboratory")));
   }
 }

@@ -34,9 +34,18 @@ public final class BridgeSocket implements AutoCloseable {
 
   /** Sends {@code body} to {@code address} and waits for the reply frame (type rec, or err). */
   public JsonObject request(String address, JsonObject body) {
+    return request(address, body, null);
+  }
+
+  /** The same, with the frame's {@code headers} (as the JS client sends its {@code Authorization}). */
+  public JsonObject request(String address, JsonObject body, JsonObject headers) {
     String replyAddress = "reply-" + replies.incrementAndGet();
-    socket.writeTextMessage(new JsonObject().put("type", "send").put("address", address).put("body", body)
-        .put("replyAddress", replyAddress).encode()).await();
+    JsonObject frame = new JsonObject().put("type", "send").put("address", address).put("body", body)
+        .put("replyAddress", replyAddress);
+    if (headers != null) {
+      frame.put("headers", headers);
+    }
+    socket.writeTextMessage(frame.encode()).await();
     return next(f -> replyAddress.equals(f.getString("address")) || "err".equals(f.getString("type")));
   }
 

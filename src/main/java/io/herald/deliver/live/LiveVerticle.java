@@ -4,6 +4,7 @@ import io.herald.Metrics;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
 import io.herald.criteria.Criteria;
+import io.herald.criteria.CriteriaException;
 import io.herald.criteria.CriteriaParser;
 import io.herald.criteria.SubscriptionIndex;
 import io.herald.database.Database;
@@ -48,7 +49,7 @@ public final class LiveVerticle extends VerticleBase {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final long CLOSED_REMEMBERED_MS = 60_000;
   private static final long IDLE_FOLLOWER_MS = 30_000;
-  private static final Set<String> KEYS = Set.of("resourceType", "events", "criteria", "from", "socket", "address");
+  private static final Set<String> KEYS = Set.of("resourceType", "events", "criteria", "from", "socket", "address", "scope");
 
   /** One live subscription. */
   private static final class Live {
@@ -160,6 +161,15 @@ public final class LiveVerticle extends VerticleBase {
         throw new IllegalArgumentException("from must be a versionId (a whole number, 0 or more), not " + from);
       }
       criteria = parser.parse(expression(type, body.getValue("criteria")));
+      if (body.getValue("scope") instanceof String scope && !scope.isEmpty()) {
+        try {   // what the token lets the socket read of the type (stamped by the bridge)
+          criteria = criteria.and(parser.parse(type + "?" + scope));
+        } catch (CriteriaException e) {
+          message.fail(Failures.FORBIDDEN, "The token's scopes restrict " + type + " to '" + scope + "', which is not a"
+              + " search Herald can make of it");
+          return;
+        }
+      }
       live = new Live(UUID.randomUUID().toString(), body.getString("socket"), body.getString("address"), type, events,
           from == null ? null : ((Number) from).longValue(), criteria);
     } catch (IllegalArgumentException | ClassCastException e) {   // CriteriaException is one
