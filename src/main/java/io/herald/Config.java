@@ -31,7 +31,8 @@ public final class Config {
       Map.entry("HERALD_CLUSTER_MEMBERS", "cluster.members"),
       Map.entry("HERALD_CLUSTER_PORT", "cluster.port"),
       Map.entry("HERALD_AUTH", "auth.enabled"),
-      Map.entry("HERALD_ADMIN_SECRET", "auth.adminSecret"));
+      Map.entry("HERALD_ADMIN_SECRET", "auth.adminSecret"),
+      Map.entry("HERALD_DELIVER_ALLOWED_HOSTS", "deliver.allowedHosts"));
 
   private Config() {
   }

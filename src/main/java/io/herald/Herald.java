@@ -5,6 +5,7 @@ import io.herald.auth.AuthVerticle;
 import io.herald.cluster.Members;
 import io.herald.criteria.CriteriaParser;
 import io.herald.deliver.Channels;
+import io.herald.deliver.Endpoints;
 import io.herald.deliver.DeliverVerticle;
 import io.herald.deliver.RetryPolicy;
 import io.herald.http.HttpConfig;
@@ -53,18 +54,20 @@ public final class Herald {
 
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http) {
     return deploy(vertx, store, http, RetryPolicy.from(Config.defaults().getJsonObject("deliver")),
+        Endpoints.from(Config.defaults().getJsonObject("deliver")),
         LiveConfig.from(Config.defaults().getJsonObject("live")),
         SubscriptionsConfig.from(Config.defaults().getJsonObject("subscriptions"), http.port()), AuthConfig.off(),
         Members.alone(), new Metrics());
   }
 
   /**
+   * @param endpoints where webhooks may go
    * @param auth whether requests need a token, and Herald's own tokens ({@link AuthConfig#off()}: none needed)
    * @param members the cluster's members ({@link Members#alone()} when not clustered): who delivers what
    * @param metrics where the node's metrics go ({@code /metrics})
    */
   public static Future<Herald> deploy(Vertx vertx, StoreConfig store, HttpConfig http, RetryPolicy deliver,
-                                      LiveConfig live, SubscriptionsConfig topics, AuthConfig auth, Members members,
+                                      Endpoints endpoints, LiveConfig live, SubscriptionsConfig topics, AuthConfig auth, Members members,
                                       Metrics metrics) {
     metrics.gauge("herald.cluster.members", "Members of the cluster, as this node sees them", () -> members.all().size());
     AtomicReference<String> storeId = new AtomicReference<>();
@@ -90,7 +93,8 @@ public final class Herald {
               })
               .compose(id -> {
                 matchId.set(id);
-                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver, topics, members, metrics));
+                return vertx.deployVerticle(new DeliverVerticle(store.pgUri(), subscriptions, deliver, endpoints, topics, members,
+                    metrics));
               })
               .compose(id -> {
                 deliverId.set(id);
@@ -104,7 +108,7 @@ public final class Herald {
               .compose(id -> {
                 liveId.set(id);
                 return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions,
-                        topicParser, filters, topics, metrics, auth.enabled()),
+                        topicParser, filters, topics, endpoints, metrics, auth.enabled()),
                     new DeploymentOptions().setInstances(http.instances()));
               });
         })

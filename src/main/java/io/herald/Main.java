@@ -3,6 +3,7 @@ package io.herald;
 import io.herald.auth.AuthConfig;
 import io.herald.cluster.ClusterConfig;
 import io.herald.cluster.Members;
+import io.herald.deliver.Endpoints;
 import io.herald.deliver.RetryPolicy;
 import io.herald.deliver.live.LiveConfig;
 import io.herald.subscription.SubscriptionsConfig;
@@ -84,6 +85,7 @@ public final class Main {
     Herald herald;
     try {
       herald = Herald.deploy(vertx, storeConfig, http, RetryPolicy.from(config.getJsonObject("deliver")),
+          Endpoints.from(config.getJsonObject("deliver")),
         LiveConfig.from(config.getJsonObject("live")),
         SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()), auth, members, metrics).await();
     } catch (RuntimeException e) {

@@ -61,6 +61,7 @@ final class HeraldProcess implements AutoCloseable {
     command.addAll(List.of("-cp", jar.isBlank() ? System.getProperty("java.class.path") : jar, "io.herald.Main"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("HERALD_AUTH", "off");   // the pipeline's cost, without a token's check per request
+    builder.environment().put("HERALD_DELIVER_ALLOWED_HOSTS", "127.0.0.1,localhost");   // the receiver is local
     builder.environment().put("HERALD_PG_URI", pgUri);
     builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
     builder.environment().put("HERALD_HTTP_HOST", "127.0.0.1");

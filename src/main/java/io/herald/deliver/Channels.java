@@ -35,8 +35,8 @@ public final class Channels {
   }
 
   /** The channels that push, by code (those of {@link #acknowledging}). */
-  static Map<String, Channel> pushing(Vertx vertx, RetryPolicy policy, TopicNotifications topics) {
-    return Map.of(RestHookChannel.TYPE, RestHookChannel.create(vertx, policy.timeoutMillis(), topics),
+  static Map<String, Channel> pushing(Vertx vertx, RetryPolicy policy, TopicNotifications topics, Endpoints endpoints) {
+    return Map.of(RestHookChannel.TYPE, RestHookChannel.create(vertx, policy.timeoutMillis(), topics, endpoints),
         WebSocketChannel.TYPE, new WebSocketChannel(vertx.eventBus(), topics));
   }
 }

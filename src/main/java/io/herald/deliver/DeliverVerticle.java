@@ -47,6 +47,7 @@ public final class DeliverVerticle extends VerticleBase {
   private final String pgUri;
   private final Subscriptions subscriptions;
   private final RetryPolicy policy;
+  private final Endpoints endpoints;
   private final SubscriptionsConfig topics;
   private final Members members;
   private final Metrics metrics;
@@ -59,8 +60,9 @@ public final class DeliverVerticle extends VerticleBase {
   private boolean stopping;
   private boolean flushing;
 
-  public DeliverVerticle(String pgUri, Subscriptions subscriptions, RetryPolicy policy, SubscriptionsConfig topics,
-                         Members members, Metrics metrics) {
+  public DeliverVerticle(String pgUri, Subscriptions subscriptions, RetryPolicy policy, Endpoints endpoints,
+                         SubscriptionsConfig topics, Members members, Metrics metrics) {
+    this.endpoints = endpoints;
     this.pgUri = pgUri;
     this.members = members;
     this.metrics = metrics;
@@ -74,7 +76,7 @@ public final class DeliverVerticle extends VerticleBase {
     PgConnectOptions options = Database.connectOptions(pgUri);
     pool = Database.pool(vertx, options, 4);
     notifications = new Notifications(pool);
-    channels = Channels.pushing(vertx, policy, new TopicNotifications(topics.baseUrl()));
+    channels = Channels.pushing(vertx, policy, new TopicNotifications(topics.baseUrl()), endpoints);
     PollChannel poll = new PollChannel(notifications);
     MessageConsumer<JsonObject> polls = vertx.eventBus().localConsumer(Addresses.DELIVER_POLL, poll::answer);
     Statuses statuses = new Statuses(pool, subscriptions);

@@ -5,6 +5,7 @@ import io.herald.Herald;
 import io.herald.Metrics;
 import io.herald.bus.Addresses;
 import io.herald.criteria.CriteriaParser;
+import io.herald.deliver.Endpoints;
 import io.herald.criteria.Registry;
 import io.herald.deliver.poll.PollWaiters;
 import io.herald.deliver.TopicNotifications;
@@ -42,6 +43,7 @@ public final class HttpVerticle extends VerticleBase {
   private final TopicParser topics;
   private final Filters filters;
   private final SubscriptionsConfig topicConfig;
+  private final Endpoints endpoints;
   private final Metrics metrics;
   private final boolean authenticate;
   private HttpServer server;
@@ -49,7 +51,9 @@ public final class HttpVerticle extends VerticleBase {
   private EventBusBridge bridge;
 
   public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions, TopicParser topics,
-                      Filters filters, SubscriptionsConfig topicConfig, Metrics metrics, boolean authenticate) {
+                      Filters filters, SubscriptionsConfig topicConfig, Endpoints endpoints, Metrics metrics,
+                      boolean authenticate) {
+    this.endpoints = endpoints;
     this.metrics = metrics;
     this.authenticate = authenticate;
     this.config = config;
@@ -64,7 +68,8 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     StoreClient store = new StoreClient(vertx.eventBus());
     Restrictions restrictions = new Restrictions(new CriteriaParser(registry));
-    ResourceHandler resources = new ResourceHandler(store, subscriptions, topics, filters, restrictions);
+    ResourceHandler resources = new ResourceHandler(vertx, store, subscriptions, topics, filters, restrictions,
+        endpoints);
     HistoryHandler history = new HistoryHandler(store, restrictions);
     SearchHandler search = new SearchHandler(store, restrictions);
     waiters = new PollWaiters(vertx, read -> store.request(Addresses.DELIVER_POLL, read));

@@ -3,6 +3,8 @@ package io.herald.http;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
 import io.herald.criteria.Criteria;
+import io.herald.deliver.Endpoints;
+import io.herald.deliver.resthook.RestHookChannel;
 import io.herald.fhir.OperationOutcomes;
 import io.herald.subscription.Lifecycle;
 import io.herald.auth.Scopes;
@@ -15,6 +17,7 @@ import io.herald.topic.Topic;
 import io.herald.topic.TopicException;
 import io.herald.topic.TopicParser;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,9 +33,13 @@ final class ResourceHandler {
   private final TopicParser topics;
   private final Filters filters;
   private final Restrictions restrictions;
+  private final Vertx vertx;
+  private final Endpoints endpoints;
 
-  ResourceHandler(StoreClient store, Subscriptions subscriptions, TopicParser topics, Filters filters,
-                  Restrictions restrictions) {
+  ResourceHandler(Vertx vertx, StoreClient store, Subscriptions subscriptions, TopicParser topics, Filters filters,
+                  Restrictions restrictions, Endpoints endpoints) {
+    this.vertx = vertx;
+    this.endpoints = endpoints;
     this.store = store;
     this.restrictions = restrictions;
     this.subscriptions = subscriptions;
@@ -75,10 +82,20 @@ final class ResourceHandler {
     } catch (SubscriptionException e) {
       throw e.forbidden() ? Errors.forbidden("Subscription " + e.getMessage()) : Errors.invalid("Subscription " + e.getMessage());
     }
-    Subscription.TopicKind kind = parsed.topic();
-    if (kind == null) {
-      return Future.succeededFuture(parsed);   // its criteria are within what its writer may read (or it was refused)
-    }
+    String endpoint = parsed.channel().type().equals(RestHookChannel.TYPE) ? parsed.channel().endpoint() : null;
+    Future<String> refused = endpoint == null ? Future.succeededFuture() : endpoints.refusal(vertx, endpoint);
+    return refused.compose(refusal -> {
+      if (refusal != null) {
+        throw Errors.invalid("Subscription " + refusal);
+      }
+      Subscription.TopicKind kind = parsed.topic();
+      return kind == null ? Future.succeededFuture(parsed)   // its criteria are within what its writer may read (or refused)
+          : topicBased(parsed, kind, resource, scopes);
+    });
+  }
+
+  /** A topic-based subscription's topic: it exists, is not retired, allows its filters, and its writer may read what it triggers on. */
+  private Future<Subscription> topicBased(Subscription parsed, Subscription.TopicKind kind, JsonObject resource, Scopes scopes) {
     return topicsAt(kind.topic()).map(found -> {
       if (found.isEmpty()) {
         throw Errors.invalid("Subscription criteria: there is no SubscriptionTopic with url " + kind.topic());

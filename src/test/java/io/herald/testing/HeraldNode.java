@@ -5,12 +5,14 @@ import io.herald.auth.AuthConfig;
 import io.herald.Herald;
 import io.herald.Metrics;
 import io.herald.cluster.Members;
+import io.herald.deliver.Endpoints;
 import io.herald.deliver.RetryPolicy;
 import io.herald.deliver.live.LiveConfig;
 import io.herald.subscription.SubscriptionsConfig;
 import io.herald.http.HttpConfig;
 import io.herald.store.StoreConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -30,6 +32,10 @@ import java.time.Duration;
  * a free port, and a plain JDK HTTP client to talk to it.
  */
 public final class HeraldNode implements AutoCloseable {
+
+  /** Under the overrides: the tests' webhook receivers listen on this machine. */
+  private static final JsonObject TEST_DEFAULTS = new JsonObject().put("deliver", new JsonObject()
+      .put("allowedHosts", new JsonArray().add("127.0.0.1").add("localhost")));
 
   public final Vertx vertx;
   public final Herald herald;
@@ -51,12 +57,13 @@ public final class HeraldNode implements AutoCloseable {
 
   /** @param overrides per-section settings on top of conf/config.json, e.g. {"http": {"bodyLimitBytes": 100}} */
   public static HeraldNode start(String pgUri, JsonObject overrides) {
-    JsonObject config = Config.defaults().mergeIn(overrides, true);
+    JsonObject config = Config.defaults().mergeIn(TEST_DEFAULTS.copy().mergeIn(overrides, true), true);
     StoreConfig store = StoreConfig.from(config.getJsonObject("store")).withPgUri(pgUri);
     HttpConfig http = HttpConfig.from(config.getJsonObject("http")).withPort(freePort());
     Metrics metrics = new Metrics();
     Vertx vertx = metrics.instrument(Vertx.builder()).build();
     Herald herald = Herald.deploy(vertx, store, http, RetryPolicy.from(config.getJsonObject("deliver")),
+        Endpoints.from(config.getJsonObject("deliver")),
         LiveConfig.from(config.getJsonObject("live")),
         SubscriptionsConfig.from(config.getJsonObject("subscriptions"), http.port()),
         overrides.containsKey("auth") ? AuthConfig.from(config.getJsonObject("auth")) : AuthConfig.off(),

@@ -49,6 +49,7 @@ public final class HeraldProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
         .directory(new File("."));
     builder.environment().put("HERALD_AUTH", "off");   // unless the test says otherwise: these tests are not about tokens
+    builder.environment().put("HERALD_DELIVER_ALLOWED_HOSTS", "127.0.0.1,localhost");   // their receivers are local
     builder.environment().putAll(environment);
     builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
     builder.environment().put("HERALD_HTTP_HOST", "127.0.0.1");

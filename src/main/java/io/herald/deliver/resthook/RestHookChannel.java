@@ -1,6 +1,7 @@
 package io.herald.deliver.resthook;
 
 import io.herald.deliver.Channel;
+import io.herald.deliver.Endpoints;
 import io.herald.deliver.TopicNotifications;
 import io.herald.store.Change;
 import io.herald.subscription.Notification;
@@ -16,6 +17,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import java.net.URI;
+
 /**
  * The rest-hook channel. For a criteria subscription, as FHIR R4 defines it and HAPI FHIR sends it: without a payload
  * type, {@code POST {endpoint}} with no body; with one, {@code PUT {endpoint}/{type}/{id}} with the resource as
@@ -28,22 +31,30 @@ public final class RestHookChannel implements Channel {
 
   public static final String TYPE = "rest-hook";
 
+  private final Vertx vertx;
   private final HttpClientAgent client;
   private final long timeoutMillis;
   private final TopicNotifications topics;
+  private final Endpoints endpoints;
 
-  private RestHookChannel(HttpClientAgent client, long timeoutMillis, TopicNotifications topics) {
+  private RestHookChannel(Vertx vertx, HttpClientAgent client, long timeoutMillis, TopicNotifications topics,
+                          Endpoints endpoints) {
+    this.vertx = vertx;
     this.client = client;
     this.timeoutMillis = timeoutMillis;
     this.topics = topics;
+    this.endpoints = endpoints;
   }
 
-  /** One client for every endpoint: kept-alive connections, up to 200 per endpoint. */
-  public static RestHookChannel create(Vertx vertx, long timeoutMillis, TopicNotifications topics) {
-    return new RestHookChannel(vertx.httpClientBuilder()
+  /**
+   * One client for every endpoint: kept-alive connections, up to 200 per endpoint, each request sent to the address
+   * {@code endpoints} checked, no redirect followed.
+   */
+  public static RestHookChannel create(Vertx vertx, long timeoutMillis, TopicNotifications topics, Endpoints endpoints) {
+    return new RestHookChannel(vertx, vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true))
         .with(new PoolOptions().setHttp1MaxSize(200))
-        .build(), timeoutMillis, topics);
+        .build(), timeoutMillis, topics, endpoints);
   }
 
   /** A rest-hook needs an endpoint. */
@@ -72,12 +83,16 @@ public final class RestHookChannel implements Channel {
     for (Subscription.Header header : channel.headers()) {
       options.putHeader(header.name(), header.value());
     }
-    return exchange(options, topics.bundle(subscription, push).toBuffer(), "POST " + channel.endpoint());
+    return exchange(options, channel.endpoint(), topics.bundle(subscription, push).toBuffer(), "POST " + channel.endpoint());
   }
 
-  /** Sends one request; a 2xx acknowledges, anything else fails naming {@code what} was sent. */
-  private Future<Void> exchange(RequestOptions options, Buffer body, String what) {
-    return client.request(options)
+  /**
+   * Sends one request to {@code url}'s checked address ({@link Endpoints}); a 2xx acknowledges, anything else fails
+   * naming {@code what} was sent.
+   */
+  private Future<Void> exchange(RequestOptions options, String url, Buffer body, String what) {
+    return endpoints.address(vertx, URI.create(url))
+        .compose(server -> client.request(options.setServer(server).setFollowRedirects(false)))
         .compose(request -> body == null ? request.send() : request.send(body))
         .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2
             ? Future.<Void>succeededFuture()
@@ -110,7 +125,7 @@ public final class RestHookChannel implements Channel {
       options.putHeader(HttpHeaders.CONTENT_TYPE, channel.payload());
       body = change.resource().toBuffer();
     }
-    return exchange(options, body, method + " " + url);
+    return exchange(options, url, body, method + " " + url);
   }
 
   /** {@code {endpoint}/{reference}}, the reference appended to the endpoint's path and its query kept after it. */
