@@ -25,6 +25,18 @@ public final class Addresses {
    */
   public static final String DELIVER_SHARES = "herald.deliver.shares";
 
+  /**
+   * http → deliver (node-local). Body {subscription}. Reply {secret?}: the secret its webhooks are signed with, when it
+   * was made now (a subscription that has one keeps it, and it is not shown again).
+   */
+  public static final String WEBHOOK_SECRET_MAKE = "herald.webhook.secret.make";
+
+  /** http → deliver (node-local). Body {subscription}. Reply {secret}: a new secret, in place of the one it had. */
+  public static final String WEBHOOK_SECRET_ROTATE = "herald.webhook.secret.rotate";
+
+  /** deliver → every node's deliver (published cluster-wide). Body {subscription}: its secret changed; forget it. */
+  public static final String WEBHOOK_SECRET_CHANGED = "herald.webhook.secret.changed";
+
   /** http → store (node-local). Body {}. Reply {}: the database answered a query (for {@code /health/ready}). */
   public static final String STORE_PING = "herald.store.ping";
 

@@ -35,7 +35,8 @@ public final class Migrations {
       "V8__no_statistics_on_documents.sql",
       "V9__feed_without_content.sql",
       "V10__auth.sql",
-      "V11__client_patient.sql");
+      "V11__client_patient.sql",
+      "V12__webhook_secrets.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;

@@ -2,6 +2,7 @@ package io.herald.deliver;
 
 import io.herald.deliver.poll.PollChannel;
 import io.herald.deliver.resthook.RestHookChannel;
+import io.herald.deliver.resthook.WebhookSecrets;
 import io.herald.deliver.websocket.WebSocketChannel;
 import io.herald.subscription.Subscriptions;
 import io.vertx.core.Vertx;
@@ -35,8 +36,9 @@ public final class Channels {
   }
 
   /** The channels that push, by code (those of {@link #acknowledging}). */
-  static Map<String, Channel> pushing(Vertx vertx, RetryPolicy policy, TopicNotifications topics, Endpoints endpoints) {
-    return Map.of(RestHookChannel.TYPE, RestHookChannel.create(vertx, policy.timeoutMillis(), topics, endpoints),
+  static Map<String, Channel> pushing(Vertx vertx, RetryPolicy policy, TopicNotifications topics, Endpoints endpoints,
+                                      WebhookSecrets secrets) {
+    return Map.of(RestHookChannel.TYPE, RestHookChannel.create(vertx, policy.timeoutMillis(), topics, endpoints, secrets),
         WebSocketChannel.TYPE, new WebSocketChannel(vertx.eventBus(), topics));
   }
 }

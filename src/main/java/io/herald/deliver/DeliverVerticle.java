@@ -7,6 +7,7 @@ import io.herald.cluster.DeliveryShares;
 import io.herald.cluster.Members;
 import io.herald.database.Database;
 import io.herald.deliver.poll.PollChannel;
+import io.herald.deliver.resthook.WebhookSecrets;
 import io.herald.subscription.Announcement;
 import io.herald.subscription.Notification;
 import io.herald.subscription.Notifications;
@@ -76,7 +77,8 @@ public final class DeliverVerticle extends VerticleBase {
     PgConnectOptions options = Database.connectOptions(pgUri);
     pool = Database.pool(vertx, options, 4);
     notifications = new Notifications(pool);
-    channels = Channels.pushing(vertx, policy, new TopicNotifications(topics.baseUrl()), endpoints);
+    WebhookSecrets secrets = new WebhookSecrets(vertx, pool);
+    channels = Channels.pushing(vertx, policy, new TopicNotifications(topics.baseUrl()), endpoints, secrets);
     PollChannel poll = new PollChannel(notifications);
     MessageConsumer<JsonObject> polls = vertx.eventBus().localConsumer(Addresses.DELIVER_POLL, poll::answer);
     Statuses statuses = new Statuses(pool, subscriptions);
@@ -98,7 +100,7 @@ public final class DeliverVerticle extends VerticleBase {
     MessageConsumer<JsonObject> held = vertx.eventBus().localConsumer(Addresses.DELIVER_SHARES,
         m -> m.reply(new JsonObject().put("buckets", new JsonArray(shares.buckets()))));
     return Future.join(List.of(polls.completion(), status.completion(), events.completion(), notified.completion(),
-        held.completion(), shares.start()));
+        held.completion(), shares.start(), secrets.start()));
   }
 
   @Override

@@ -68,8 +68,9 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     StoreClient store = new StoreClient(vertx.eventBus());
     Restrictions restrictions = new Restrictions(new CriteriaParser(registry));
+    SigningSecrets secrets = new SigningSecrets(store, subscriptions);
     ResourceHandler resources = new ResourceHandler(vertx, store, subscriptions, topics, filters, restrictions,
-        endpoints);
+        endpoints, secrets);
     HistoryHandler history = new HistoryHandler(store, restrictions);
     SearchHandler search = new SearchHandler(store, restrictions);
     waiters = new PollWaiters(vertx, read -> store.request(Addresses.DELIVER_POLL, read));
@@ -130,6 +131,7 @@ public final class HttpVerticle extends VerticleBase {
     get(router, "/fhir/:type").handler(search::search);
     withBody(router.post("/fhir/:type"), body, FHIR_JSON).handler(resources::create);
     only(router, "/fhir/:type", "GET, HEAD, POST");
+    router.post("/fhir/Subscription/:id/$rotate-secret").handler(secrets::rotate);
     get(router, "/fhir/:type/:id/:operation").handler(ctx -> {
       boolean subscription = ctx.pathParam("type").equals("Subscription");
       if (subscription && ctx.pathParam("operation").equals("$poll")) {

@@ -35,10 +35,12 @@ final class ResourceHandler {
   private final Restrictions restrictions;
   private final Vertx vertx;
   private final Endpoints endpoints;
+  private final SigningSecrets secrets;
 
   ResourceHandler(Vertx vertx, StoreClient store, Subscriptions subscriptions, TopicParser topics, Filters filters,
-                  Restrictions restrictions, Endpoints endpoints) {
+                  Restrictions restrictions, Endpoints endpoints, SigningSecrets secrets) {
     this.vertx = vertx;
+    this.secrets = secrets;
     this.endpoints = endpoints;
     this.store = store;
     this.restrictions = restrictions;
@@ -193,11 +195,13 @@ final class ResourceHandler {
       return validate(type, null, resource, Access.scopes(ctx)).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
         return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", stored))
-          .map(reply -> {
+          .compose(reply -> {
             written(subscription, reply);
             String id = reply.getJsonObject("resource").getString("id");
-            Responses.resource(ctx, 201, reply, type, id, true);
-            return reply;
+            return secrets.shown(ctx, subscription, id).map(v -> {
+              Responses.resource(ctx, 201, reply, type, id, true);
+              return reply;
+            });
           });
       });
     });
@@ -249,11 +253,13 @@ final class ResourceHandler {
         JsonObject stored = subscription == null ? resource : subscription.resource();
         JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", stored)
             .put("ifMatch", ifMatch);
-        return store.request(Addresses.STORE_UPDATE, command).map(reply -> {
+        return store.request(Addresses.STORE_UPDATE, command).compose(reply -> {
           written(subscription, reply);
           boolean created = "create".equals(reply.getString("interaction"));
-          Responses.resource(ctx, created ? 201 : 200, reply, type, id, created);
-          return reply;
+          return secrets.shown(ctx, subscription, id).map(v -> {
+            Responses.resource(ctx, created ? 201 : 200, reply, type, id, created);
+            return reply;
+          });
         });
       });
     });

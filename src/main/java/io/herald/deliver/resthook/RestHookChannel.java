@@ -36,9 +36,11 @@ public final class RestHookChannel implements Channel {
   private final long timeoutMillis;
   private final TopicNotifications topics;
   private final Endpoints endpoints;
+  private final WebhookSecrets secrets;
 
   private RestHookChannel(Vertx vertx, HttpClientAgent client, long timeoutMillis, TopicNotifications topics,
-                          Endpoints endpoints) {
+                          Endpoints endpoints, WebhookSecrets secrets) {
+    this.secrets = secrets;
     this.vertx = vertx;
     this.client = client;
     this.timeoutMillis = timeoutMillis;
@@ -48,13 +50,14 @@ public final class RestHookChannel implements Channel {
 
   /**
    * One client for every endpoint: kept-alive connections, up to 200 per endpoint, each request sent to the address
-   * {@code endpoints} checked, no redirect followed.
+   * {@code endpoints} checked, no redirect followed, signed with the subscription's secret.
    */
-  public static RestHookChannel create(Vertx vertx, long timeoutMillis, TopicNotifications topics, Endpoints endpoints) {
+  public static RestHookChannel create(Vertx vertx, long timeoutMillis, TopicNotifications topics, Endpoints endpoints,
+                                       WebhookSecrets secrets) {
     return new RestHookChannel(vertx, vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true))
         .with(new PoolOptions().setHttp1MaxSize(200))
-        .build(), timeoutMillis, topics, endpoints);
+        .build(), timeoutMillis, topics, endpoints, secrets);
   }
 
   /** A rest-hook needs an endpoint. */
@@ -83,16 +86,21 @@ public final class RestHookChannel implements Channel {
     for (Subscription.Header header : channel.headers()) {
       options.putHeader(header.name(), header.value());
     }
-    return exchange(options, channel.endpoint(), topics.bundle(subscription, push).toBuffer(), "POST " + channel.endpoint());
+    return exchange(subscription.id(), options, channel.endpoint(), topics.bundle(subscription, push).toBuffer(),
+        "POST " + channel.endpoint());
   }
 
   /**
-   * Sends one request to {@code url}'s checked address ({@link Endpoints}); a 2xx acknowledges, anything else fails
-   * naming {@code what} was sent.
+   * Sends one request to {@code url}'s checked address ({@link Endpoints}), signed ({@link Signatures}); a 2xx
+   * acknowledges, anything else fails naming {@code what} was sent. A subscription whose secret is not written yet
+   * (its writer's request is still under way) is not sent to unsigned: the attempt fails and is tried again.
    */
-  private Future<Void> exchange(RequestOptions options, String url, Buffer body, String what) {
-    return endpoints.address(vertx, URI.create(url))
-        .compose(server -> client.request(options.setServer(server).setFollowRedirects(false)))
+  private Future<Void> exchange(String subscription, RequestOptions options, String url, Buffer body, String what) {
+    return secrets.of(subscription).compose(secret -> secret == null
+            ? Future.failedFuture("Subscription/" + subscription + " has no signing secret yet")
+            : endpoints.address(vertx, URI.create(url)).map(server -> options.setServer(server).setFollowRedirects(false)
+                .putHeader(Signatures.HEADER, Signatures.sign(secret, System.currentTimeMillis() / 1000, body))))
+        .compose(client::request)
         .compose(request -> body == null ? request.send() : request.send(body))
         .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2
             ? Future.<Void>succeededFuture()
@@ -125,7 +133,7 @@ public final class RestHookChannel implements Channel {
       options.putHeader(HttpHeaders.CONTENT_TYPE, channel.payload());
       body = change.resource().toBuffer();
     }
-    return exchange(options, url, body, method + " " + url);
+    return exchange(subscription.id(), options, url, body, method + " " + url);
   }
 
   /** {@code {endpoint}/{reference}}, the reference appended to the endpoint's path and its query kept after it. */
