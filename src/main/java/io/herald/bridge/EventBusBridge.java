@@ -1,5 +1,6 @@
 package io.herald.bridge;
 
+import io.herald.auth.Caller;
 import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
@@ -35,11 +36,17 @@ import java.util.function.Function;
  */
 public final class EventBusBridge {
 
-  /** What a socket was handed, and the last versionId it was sent on each address. */
+  /**
+   * What a socket was handed, and the last versionId it was sent on each address; with authentication on, whose tokens
+   * it subscribed with and when the first of them expires (it is closed then).
+   */
   private static final class Socket {
     final String id = UUID.randomUUID().toString();
     final Map<String, Long> addresses = new HashMap<>();
     final Set<String> registered = new HashSet<>();
+    final Set<String> clients = new HashSet<>();
+    long expiresAt = Long.MAX_VALUE;
+    long expiry = -1;   // the timer that closes it then
   }
 
   /** How many live subscriptions one socket may hold (addresses handed to it, ended ones included until it closes). */
@@ -50,17 +57,36 @@ public final class EventBusBridge {
 
   private final Vertx vertx;
   private final int maxQueuedBytes;
-  private final Function<String, Future<Scopes>> tokens;
+  private final Function<String, Future<Caller>> tokens;
   private final Map<SockJSSocket, Socket> sockets = new HashMap<>();
 
   /**
    * @param maxQueuedBytes how much a socket's outgoing queue may hold before it overflows
-   * @param tokens the scopes of a bearer token, failing for one that is not valid; null when authentication is off
+   * @param tokens the caller of a bearer token, failing for one that is not valid; null when authentication is off
    */
-  public EventBusBridge(Vertx vertx, int maxQueuedBytes, Function<String, Future<Scopes>> tokens) {
+  public EventBusBridge(Vertx vertx, int maxQueuedBytes, Function<String, Future<Caller>> tokens) {
     this.vertx = vertx;
     this.maxQueuedBytes = maxQueuedBytes;
     this.tokens = tokens;
+  }
+
+  /**
+   * With authentication on: closes the sockets of clients revoked from now on (their live subscriptions end with them).
+   * Call from the verticle that routes to the bridge.
+   */
+  public Future<Void> start() {
+    if (tokens == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_REVOKED, m -> {
+      Set<String> revoked = new HashSet<>();
+      m.body().getJsonArray("clients").forEach(id -> revoked.add((String) id));
+      sockets.forEach((raw, socket) -> {
+        if (socket.clients.stream().anyMatch(revoked::contains)) {
+          raw.close();
+        }
+      });
+    }).completion();
   }
 
   /** The routes of the bridge, to mount at {@code /eventbus/*}. */
@@ -89,10 +115,11 @@ public final class EventBusBridge {
     switch (type) {
       case SOCKET_CLOSED, SOCKET_ERROR -> {
         sockets.remove(raw);
+        vertx.cancelTimer(socket.expiry);
         vertx.eventBus().send(Addresses.LIVE_CLOSED, new JsonObject().put("socket", socket.id), LOCAL);
         event.complete(true);
       }
-      case SEND -> authorised(event).onComplete(checked -> event.complete(stamp(event, socket, checked.result())));
+      case SEND -> authorised(event, raw, socket).onComplete(checked -> event.complete(stamp(event, socket, checked.result())));
       case REGISTER -> {   // only on an address handed to this socket, once
         String address = event.getRawMessage().getString("address");
         event.complete(socket.addresses.containsKey(address) && socket.registered.add(address));
@@ -123,7 +150,7 @@ public final class EventBusBridge {
    * ({@code Authorization: Bearer ...}) whose scopes allow reading its resource type ({@link Scopes#mayHear}). Null when it may, else
    * {code, message} to refuse it with.
    */
-  private Future<JsonObject> authorised(BridgeEvent event) {
+  private Future<JsonObject> authorised(BridgeEvent event, SockJSSocket raw, Socket socket) {
     JsonObject message = event.getRawMessage();
     if (tokens == null || !Addresses.LIVE_SUBSCRIBE.equals(message.getString("address"))) {
       return Future.succeededFuture();
@@ -136,10 +163,29 @@ public final class EventBusBridge {
     }
     Object body = message.getValue("body");
     String type = body instanceof JsonObject b && b.getValue("resourceType") instanceof String t ? t : null;
-    return tokens.apply(header.substring(7).trim()).map(scopes -> type == null ? null : !scopes.mayHear(type)
-            ? refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow reading " + type)
-            : new JsonObject().put("scope", scopes.restriction(type, 'r')))
+    return tokens.apply(header.substring(7).trim()).map(caller -> {
+      Scopes scopes = caller.scopes();
+      if (type != null && !scopes.mayHear(type)) {
+        return refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow reading " + type);
+      }
+      heldBy(raw, socket, caller);
+      return type == null ? null : new JsonObject().put("scope", scopes.restriction(type, 'r'));
+    })
         .otherwise(e -> refusal(Failures.UNAUTHENTICATED, "The bearer token is not valid: " + e.getMessage()));
+  }
+
+  /**
+   * A socket that subscribes with {@code caller}'s token lives no longer than it: it is closed when the token expires
+   * (a client resubscribes with a fresh one), or when its client is revoked.
+   */
+  private void heldBy(SockJSSocket raw, Socket socket, Caller caller) {
+    socket.clients.add(caller.client());
+    if (caller.expiresAt() < socket.expiresAt) {
+      socket.expiresAt = caller.expiresAt();
+      vertx.cancelTimer(socket.expiry);
+      long delay = Math.max(1, caller.expiresAt() * 1000 - System.currentTimeMillis());
+      socket.expiry = vertx.setTimer(delay, t -> raw.close());
+    }
   }
 
   private static JsonObject refusal(int code, String message) {

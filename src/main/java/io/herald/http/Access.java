@@ -1,5 +1,6 @@
 package io.herald.http;
 
+import io.herald.auth.Caller;
 import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
 import io.vertx.core.Future;
@@ -32,10 +33,6 @@ final class Access implements Handler<RoutingContext> {
   static final String SCOPES = "herald.scopes";
   /** The routing context's key for the caller's client id. */
   static final String CLIENT = "herald.client";
-
-  /** Who a valid token speaks for, and what it may do. */
-  record Caller(String client, Scopes scopes) {
-  }
 
   private final Vertx vertx;
   private JWTAuth verifier;
@@ -100,13 +97,20 @@ final class Access implements Handler<RoutingContext> {
       if (client == null || revoked.contains(client)) {
         return Future.failedFuture("client " + client + " is revoked");
       }
-      return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"), claim(user, "patient"))));
+      Object exp = token(user).getValue("exp");
+      return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"), claim(user, "patient")),
+          exp instanceof Number n ? n.longValue() : Long.MAX_VALUE));
     });
   }
 
   private static String claim(User user, String name) {
+    return token(user).getString(name);
+  }
+
+  /** The token's claims. */
+  private static JsonObject token(User user) {
     JsonObject token = user.attributes().getJsonObject("accessToken");
-    return token != null ? token.getString(name) : user.principal().getString(name);
+    return token != null ? token : user.principal();
   }
 
   private static void decide(RoutingContext ctx, Permissions.Need need, Future<Caller> verified) {

@@ -3,18 +3,22 @@ package io.herald.http;
 import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
+import io.herald.subscription.Writer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,8 +33,10 @@ final class AuthHandler {
 
   private final EventBus bus;
   private final Restrictions restrictions;
+  private final StoreClient store;
 
-  AuthHandler(EventBus bus, Restrictions restrictions) {
+  AuthHandler(EventBus bus, StoreClient store, Restrictions restrictions) {
+    this.store = store;
     this.restrictions = restrictions;
     this.bus = bus;
   }
@@ -129,13 +135,51 @@ final class AuthHandler {
     StoreClient.handle(ctx, () -> answer(ctx, 200, Addresses.AUTH_CLIENT_LIST, new JsonObject()));
   }
 
+  /**
+   * Revokes a client, and sets its subscriptions {@code off} (with {@code error} saying why): nothing more is matched
+   * for it or sent to its endpoints. Its live sockets are closed by every node's bridge as the revocation reaches it.
+   */
   void revoke(RoutingContext ctx) {
-    StoreClient.handle(ctx, () -> answer(ctx, 200, Addresses.AUTH_CLIENT_REVOKE,
-        new JsonObject().put("id", ctx.pathParam("id"))));
+    StoreClient.handle(ctx, () -> {
+      String client = ctx.pathParam("id");
+      return bus.<JsonObject>request(Addresses.AUTH_CLIENT_REVOKE, new JsonObject().put("id", client))
+          .compose(revoked -> silence(client, 0).map(off -> revoked.body().put("subscriptionsOff", off)))
+          .onSuccess(reply -> send(ctx, 200, reply));
+    });
+  }
+
+  /** Sets off the running subscriptions {@code client} owns, a page at a time; how many, with {@code done} before. */
+  private Future<Integer> silence(String client, int done) {
+    JsonObject search = new JsonObject().put("type", "Subscription").put("params", new JsonObject()
+        .put("_tag", new JsonArray().add(Writer.OWNER + "|" + client))
+        .put("status", new JsonArray().add("requested,active,error"))
+        .put("_count", new JsonArray().add("100")));
+    return store.request(Addresses.STORE_SEARCH, search).compose(found -> {
+      JsonArray resources = found.getJsonArray("resources");
+      List<Future<JsonObject>> writes = new ArrayList<>();
+      for (Object each : resources) {
+        JsonObject subscription = (JsonObject) each;
+        long version = Long.parseLong(subscription.getJsonObject("meta").getString("versionId"));
+        writes.add(store.request(Addresses.STORE_UPDATE, new JsonObject().put("type", "Subscription")
+            .put("id", subscription.getString("id")).put("ifMatch", version)
+            .put("resource", subscription.copy().put("status", "off").put("error", "Its client, " + client
+                + ", was revoked"))));
+      }
+      // One changed meanwhile (its If-Match failed) is found again by the next search, as are the next page's; a round
+      // that changes nothing ends it.
+      return Future.join(writes).transform(all -> {
+        int off = (int) writes.stream().filter(Future::succeeded).count();
+        return off == 0 ? Future.succeededFuture(done) : silence(client, done + off);
+      });
+    });
   }
 
   private Future<?> answer(RoutingContext ctx, int status, String address, JsonObject ask) {
-    return bus.<JsonObject>request(address, ask).onSuccess(reply -> ctx.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(reply.body().toBuffer()));
+    return bus.<JsonObject>request(address, ask).onSuccess(reply -> send(ctx, status, reply.body()));
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+        .end(body.toBuffer());
   }
 }

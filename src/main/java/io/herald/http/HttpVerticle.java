@@ -94,7 +94,7 @@ public final class HttpVerticle extends VerticleBase {
       Owners owners = new Owners(store);   // then: a client's subscriptions are its own
       router.route("/fhir/Subscription/:id").handler(owners::check);
       router.route("/fhir/Subscription/:id/*").handler(owners::check);
-      AuthHandler auth = new AuthHandler(vertx.eventBus(), restrictions);
+      AuthHandler auth = new AuthHandler(vertx.eventBus(), store, restrictions);
       router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
       only(router, "/auth/token", "POST");
       withBody(router.post("/auth/clients"), body, "application/json").handler(auth::addClient);
@@ -103,8 +103,7 @@ public final class HttpVerticle extends VerticleBase {
       router.delete("/auth/clients/:id").handler(auth::revoke);
       only(router, "/auth/clients/:id", "DELETE");
     }
-    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate
-        ? token -> access.verify(token).map(Access.Caller::scopes) : null);
+    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate ? access::verify : null);
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
     get(router, "/metrics").handler(metrics.scrape());
@@ -183,7 +182,7 @@ public final class HttpVerticle extends VerticleBase {
           }
           router.handle(request);
         }));
-    return Future.join(notified.completion(), authenticate ? access.start() : Future.succeededFuture())
+    return Future.join(notified.completion(), authenticate ? access.start() : Future.succeededFuture(), bridge.start())
         .compose(ready -> server.listen());
   }
 

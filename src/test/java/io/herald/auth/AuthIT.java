@@ -1,11 +1,14 @@
 package io.herald.auth;
 
 import io.herald.subscription.Writer;
+import io.herald.bus.Addresses;
 import io.herald.testing.Await;
+import io.herald.testing.BridgeSocket;
 import io.herald.testing.Bearer;
 import io.herald.testing.HeraldNode;
 import io.herald.testing.Reply;
 import io.herald.testing.TestDatabase;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -22,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -210,6 +214,13 @@ class AuthIT {
     String secret = made.json().getString("secret");
     String leaver = token("leaver", secret, null);
     assertEquals(200, send(fhir("GET", "/Patient", null), leaver).status);
+    assertEquals(201, send(fhir("PUT", "/Subscription/leavers", "{\"resourceType\":\"Subscription\",\"id\":\"leavers\","
+        + "\"status\":\"active\",\"reason\":\"r\",\"criteria\":\"Patient\",\"channel\":{\"type\":\"poll\"}}"), leaver).status);
+    Vertx browser = Vertx.vertx();
+    BridgeSocket socket = new BridgeSocket(browser, "127.0.0.1", node.herald.port());
+    JsonObject live = socket.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient"),
+        new JsonObject().put("Authorization", "Bearer " + leaver));
+    assertEquals("rec", live.getString("type"), live.encode());
 
     Reply revoked = send(HttpRequest.newBuilder(URI.create(root + "/auth/clients/leaver")).DELETE(), admin);
     assertEquals(200, revoked.status, revoked.toString());
@@ -217,12 +228,38 @@ class AuthIT {
     long start = System.nanoTime();
     Await.until(() -> send(fhir("GET", "/Patient", null), leaver).status == 401);
     assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused within 5 s");
+    assertTrue(socket.closedWithin(5), "its live socket is closed, and its live subscriptions with it");
+    browser.close().await();
+    assertEquals(1, revoked.json().getInteger("subscriptionsOff"));
+    JsonObject leavers = send(fhir("GET", "/Subscription/leavers", null), admin).json();
+    assertEquals("off", leavers.getString("status"), "nothing more is matched for it");
+    assertTrue(leavers.getString("error").contains("revoked"), leavers.encode());
     assertEquals(401, tokenReply("leaver", secret, null).status);
     Reply list = send(HttpRequest.newBuilder(URI.create(root + "/auth/clients")), admin);
     assertTrue(list.json().getJsonArray("clients").stream().map(JsonObject.class::cast)
         .anyMatch(c -> c.getString("id").equals("leaver") && c.getString("revoked") != null), list.toString());
     assertTrue(list.text.indexOf("secret") < 0 && list.text.indexOf("pbkdf2") < 0 && list.text.indexOf(secret) < 0,
         "no secret, nor its hash, is ever listed: " + list.text);
+  }
+
+  @Test
+  void aLiveSocketEndsWhenTheTokenItSubscribedWithExpires() throws Exception {
+    Row key = node.sql().query("SELECT algorithm, private_pem FROM auth_key").execute().await().iterator().next();
+    JWTAuth herald = JWTAuth.create(node.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("private_pem"))));
+    String shortLived = herald.generateToken(new JsonObject().put("sub", "admin").put("scope", "system/*.rs"),
+        new JWTOptions().setAlgorithm("ES256").setIssuer("herald").setExpiresInSeconds(2));
+    Vertx browser = Vertx.vertx();
+    try {
+      BridgeSocket socket = new BridgeSocket(browser, "127.0.0.1", node.herald.port());
+      JsonObject live = socket.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient"),
+          new JsonObject().put("Authorization", "Bearer " + shortLived));
+      assertEquals("rec", live.getString("type"), live.encode());
+      assertFalse(socket.closedWithin(1), "open while the token is");
+      assertTrue(socket.closedWithin(5), "closed once it expired: a client subscribes again with a fresh token");
+    } finally {
+      browser.close().await();
+    }
   }
 
   private static long patients() {

@@ -5,6 +5,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,7 @@ public final class BridgeSocket implements AutoCloseable {
   private final WebSocket socket;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final AtomicInteger replies = new AtomicInteger();
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   public BridgeSocket(Vertx vertx, int port) {
     this(vertx, "localhost", port);
@@ -30,6 +32,12 @@ public final class BridgeSocket implements AutoCloseable {
     client = vertx.createWebSocketClient();
     socket = client.connect(port, host, "/eventbus/websocket").await();
     socket.handler(data -> frames.add(data.toJsonObject()));   // text or binary frames alike
+    socket.closeHandler(v -> closed.countDown());
+  }
+
+  /** Whether the server closed the socket within {@code seconds}. */
+  public boolean closedWithin(long seconds) throws InterruptedException {
+    return closed.await(seconds, TimeUnit.SECONDS);
   }
 
   /** Sends {@code body} to {@code address} and waits for the reply frame (type rec, or err). */
