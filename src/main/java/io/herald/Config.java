@@ -32,6 +32,8 @@ public final class Config {
       Map.entry("HERALD_CLUSTER_PORT", "cluster.port"),
       Map.entry("HERALD_AUTH", "auth.enabled"),
       Map.entry("HERALD_ADMIN_SECRET", "auth.adminSecret"),
+      Map.entry("HERALD_AUTH_ISSUER", "auth.issuer"),
+      Map.entry("HERALD_AUTH_JWKS_URI", "auth.jwksUri"),
       Map.entry("HERALD_DELIVER_ALLOWED_HOSTS", "deliver.allowedHosts"));
 
   private Config() {

@@ -108,7 +108,7 @@ public final class Herald {
               .compose(id -> {
                 liveId.set(id);
                 return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions,
-                        topicParser, filters, topics, endpoints, metrics, auth.enabled()),
+                        topicParser, filters, topics, endpoints, metrics, auth),
                     new DeploymentOptions().setInstances(http.instances()));
               });
         })

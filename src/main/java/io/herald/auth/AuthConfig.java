@@ -5,14 +5,23 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The {@code auth} section: whether requests must carry a token ({@code HERALD_AUTH=off} turns it off, for local
- * development), how long Herald's tokens live, and the first client's secret ({@code HERALD_ADMIN_SECRET}; made up and
- * printed once when not given).
+ * development), how long Herald's tokens live, the first client's secret ({@code HERALD_ADMIN_SECRET}; made up and
+ * printed once when not given), and an external identity provider whose tokens are taken too: its {@code issuer}
+ * ({@code HERALD_AUTH_ISSUER}) and where its keys are ({@code jwksUri}, {@code HERALD_AUTH_JWKS_URI}), both or neither.
  */
-public record AuthConfig(boolean enabled, int tokenSeconds, String adminSecret) {
+public record AuthConfig(boolean enabled, int tokenSeconds, String adminSecret, String issuer, String jwksUri) {
+
+  /** The issuer of Herald's own tokens. */
+  public static final String ISSUER = "herald";
 
   /** Authentication off: every request is let through, as before there was any. */
   public static AuthConfig off() {
-    return new AuthConfig(false, 300, null);
+    return new AuthConfig(false, 300, null, null, null);
+  }
+
+  /** Whether tokens of an external identity provider are taken. */
+  public boolean external() {
+    return jwksUri != null;
   }
 
   public static AuthConfig from(JsonObject section) {
@@ -27,6 +36,18 @@ public record AuthConfig(boolean enabled, int tokenSeconds, String adminSecret) 
     if (secret != null && secret.length() < 16) {
       throw new IllegalArgumentException("Setting 'adminSecret' (HERALD_ADMIN_SECRET) must be at least 16 characters");
     }
-    return new AuthConfig(on, Config.integer(section, "tokenSeconds", 10, 86400), secret);
+    String issuer = section.getString("issuer");
+    String jwksUri = section.getString("jwksUri");
+    if ((issuer == null) != (jwksUri == null)) {
+      throw new IllegalArgumentException("Settings 'issuer' and 'jwksUri' (HERALD_AUTH_ISSUER, HERALD_AUTH_JWKS_URI) name an"
+          + " identity provider together: give both or neither");
+    }
+    if (jwksUri != null && !jwksUri.matches("https?://[^\\s]+")) {
+      throw new IllegalArgumentException("Setting 'jwksUri' must be an http or https URL, not '" + jwksUri + "'");
+    }
+    if (ISSUER.equals(issuer)) {
+      throw new IllegalArgumentException("Setting 'issuer' cannot be '" + ISSUER + "': that is Herald's own tokens' issuer");
+    }
+    return new AuthConfig(on, Config.integer(section, "tokenSeconds", 10, 86400), secret, issuer, jwksUri);
   }
 }

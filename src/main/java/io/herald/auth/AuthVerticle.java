@@ -30,7 +30,7 @@ import java.util.logging.Logger;
 public final class AuthVerticle extends VerticleBase {
 
   /** The {@code iss} of Herald's tokens. */
-  public static final String ISSUER = "herald";
+  public static final String ISSUER = AuthConfig.ISSUER;
 
   private static final Logger LOG = Logger.getLogger(AuthVerticle.class.getName());
   private static final long REVOKED_MS = 2000;

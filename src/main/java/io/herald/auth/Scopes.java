@@ -100,6 +100,24 @@ public final class Scopes {
     return new Scopes(List.copyOf(seen), List.copyOf(grants), admin, patient);
   }
 
+  /**
+   * The scopes of another issuer's token, which may hold scopes of its own ({@code openid}, {@code profile}): those
+   * that are not SMART resource scopes nor {@value #ADMIN}, or that Herald cannot enforce, are left out (granting less,
+   * never more).
+   */
+  public static Scopes parseGranted(String spaceSeparated, String patient) {
+    StringBuilder kept = new StringBuilder();
+    for (String scope : spaceSeparated == null ? new String[0] : spaceSeparated.trim().split("\\s+")) {
+      try {
+        parse(scope, patient);
+        kept.append(kept.length() == 0 ? "" : " ").append(scope);
+      } catch (IllegalArgumentException notOurs) {
+        // left out
+      }
+    }
+    return parse(kept.toString(), patient);
+  }
+
   /** v2's letters (in the order c, r, u, d, s) or v1's read/write/*, as v2 letters. */
   private static String interactions(String scope, String given) {
     switch (given) {

@@ -1,5 +1,6 @@
 package io.herald.http;
 
+import io.herald.auth.AuthConfig;
 import io.herald.auth.Caller;
 import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
@@ -7,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -17,8 +20,13 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Who is calling, and whether they may: verifies the bearer token of every request but the open ones (the
@@ -34,17 +42,53 @@ final class Access implements Handler<RoutingContext> {
   /** The routing context's key for the caller's client id. */
   static final String CLIENT = "herald.client";
 
+  /** How often an external identity provider's keys are read again (a key it rotates in is known by then). */
+  private static final Logger LOG = Logger.getLogger(Access.class.getName());
+  private static final long JWKS_REFRESH_MS = 10 * 60_000;
+
   private final Vertx vertx;
+  private final AuthConfig config;
   private JWTAuth verifier;
+  private JWTAuth external;   // the identity provider's keys; null without one
   private Set<String> revoked = Set.of();
   private boolean listened;   // a revocation was heard: newer than what the key's answer said
 
-  Access(Vertx vertx) {
+  Access(Vertx vertx, AuthConfig config) {
     this.vertx = vertx;
+    this.config = config;
   }
 
-  /** Gets the key to verify tokens with and the revoked clients, then follows revocations. */
+  /**
+   * Gets the key to verify tokens with and the revoked clients, then follows revocations; with an external identity
+   * provider, reads its keys (and again every {@value #JWKS_REFRESH_MS} ms).
+   */
   Future<Void> start() {
+    Future<Void> keys = Future.succeededFuture();
+    if (config.external()) {
+      HttpClientAgent client = vertx.createHttpClient();
+      keys = readKeys(client);
+      vertx.setPeriodic(JWKS_REFRESH_MS, t -> readKeys(client).onFailure(e ->
+          LOG.warning("The keys at " + config.jwksUri() + " could not be read again (the last ones stay): " + e.getMessage())));
+    }
+    return keys.compose(v -> own());
+  }
+
+  /** The identity provider's JSON Web Key Set: its tokens are verified with these keys from now on. */
+  private Future<Void> readKeys(HttpClientAgent client) {
+    return client.request(new RequestOptions().setAbsoluteURI(config.jwksUri()).setTimeout(10_000))
+        .compose(request -> request.send())
+        .compose(response -> response.statusCode() == 200 ? response.body()
+            : Future.failedFuture(config.jwksUri() + " answered " + response.statusCode()))
+        .map(body -> {
+          List<JsonObject> jwks = new ArrayList<>();
+          body.toJsonObject().getJsonArray("keys").forEach(key -> jwks.add((JsonObject) key));
+          external = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks)
+              .setJWTOptions(new JWTOptions().setIssuer(config.issuer())));
+          return null;
+        });
+  }
+
+  private Future<Void> own() {
     // Listening before asking: a revocation published meanwhile is not missed (a later answer can only add to it).
     MessageConsumer<JsonObject> revocations = vertx.eventBus().localConsumer(Addresses.AUTH_REVOKED, m -> {
       revoked = revokedOf(m.body().getJsonArray("clients"));
@@ -90,8 +134,28 @@ final class Access implements Handler<RoutingContext> {
     });
   }
 
-  /** The caller of a token that is valid (signed by Herald, not expired) and whose client is not revoked. */
+  /**
+   * The caller of a token that is valid: signed by Herald, not expired, and its client not revoked; or, with an external
+   * identity provider, signed by one of its keys with its issuer (the client is then its {@code azp},
+   * {@code client_id} or {@code sub}, {@code @} the issuer, and its scopes those of {@code scope} or {@code scp} that are
+   * Herald's).
+   */
   Future<Caller> verify(String token) {
+    if (external != null && config.issuer().equals(issuer(token))) {
+      return external.authenticate(new TokenCredentials(token)).map(user -> {
+        JsonObject claims = token(user);
+        String id = claims.getString("azp", claims.getString("client_id", claims.getString("sub")));
+        if (id == null) {
+          throw new IllegalArgumentException("the token names no client (azp, client_id or sub)");
+        }
+        Object scp = claims.getValue("scp");
+        String scope = scp instanceof JsonArray list ? String.join(" ", list.stream().map(String::valueOf).toList())
+            : claims.getString("scope");
+        Object exp = claims.getValue("exp");
+        return new Caller(id + "@" + config.issuer(), Scopes.parseGranted(scope, claims.getString("patient")),
+            exp instanceof Number n ? n.longValue() : Long.MAX_VALUE);
+      });
+    }
     return verifier.authenticate(new TokenCredentials(token)).compose(user -> {
       String client = user.subject();
       if (client == null || revoked.contains(client)) {
@@ -101,6 +165,17 @@ final class Access implements Handler<RoutingContext> {
       return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"), claim(user, "patient")),
           exp instanceof Number n ? n.longValue() : Long.MAX_VALUE));
     });
+  }
+
+  /** The issuer a token says it has, unverified (to choose what to verify it with); null when it cannot be read. */
+  private static String issuer(String token) {
+    String[] parts = token.split("\\.");
+    try {
+      return parts.length < 2 ? null
+          : new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)).getString("iss");
+    } catch (RuntimeException unreadable) {
+      return null;
+    }
   }
 
   private static String claim(User user, String name) {

@@ -4,6 +4,7 @@ import io.herald.bridge.EventBusBridge;
 import io.herald.Herald;
 import io.herald.Metrics;
 import io.herald.bus.Addresses;
+import io.herald.auth.AuthConfig;
 import io.herald.criteria.CriteriaParser;
 import io.herald.deliver.Endpoints;
 import io.herald.criteria.Registry;
@@ -46,16 +47,18 @@ public final class HttpVerticle extends VerticleBase {
   private final Endpoints endpoints;
   private final Metrics metrics;
   private final boolean authenticate;
+  private final AuthConfig auth;
   private HttpServer server;
   private PollWaiters waiters;
   private EventBusBridge bridge;
 
   public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions, TopicParser topics,
                       Filters filters, SubscriptionsConfig topicConfig, Endpoints endpoints, Metrics metrics,
-                      boolean authenticate) {
+                      AuthConfig auth) {
+    this.auth = auth;
     this.endpoints = endpoints;
     this.metrics = metrics;
-    this.authenticate = authenticate;
+    this.authenticate = auth.enabled();
     this.config = config;
     this.registry = registry;
     this.subscriptions = subscriptions;
@@ -88,7 +91,7 @@ public final class HttpVerticle extends VerticleBase {
         config.keepAliveSeconds() * 1000L);
 
     Router router = Router.router(vertx);
-    Access access = new Access(vertx);
+    Access access = new Access(vertx, auth);
     if (authenticate) {   // off, nothing here: no tokens, and no one may make clients that would count once it is on
       router.route().handler(access);   // first: every request's token and scopes (Permissions says which are open)
       Owners owners = new Owners(store);   // then: a client's subscriptions are its own

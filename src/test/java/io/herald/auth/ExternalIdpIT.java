@@ -1,0 +1,111 @@
+package io.herald.auth;
+
+import io.herald.testing.Bearer;
+import io.herald.testing.HeraldNode;
+import io.herald.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
+import java.util.Base64;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Tokens of an external identity provider (as Keycloak issues them): verified against the keys its JWKS URL serves
+ * and its issuer, their SMART scopes granted and their other scopes ({@code openid}, {@code profile}) left out; tokens
+ * of another issuer or signed by another key refused; Herald's own tokens still taken.
+ */
+class ExternalIdpIT {
+
+  private static final String ISSUER = "http://idp.example/realms/health";
+  private static final String ADMIN_SECRET = "admin-secret-for-the-tests";
+
+  private static Vertx idp;
+  private static HeraldNode node;
+  private static Bearer bearer;
+  private static JWTAuth signer;
+  private static JWTAuth stranger;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject key = ecJwk("k1");
+    signer = JWTAuth.create(null, new JWTAuthOptions().addJwk(key));
+    stranger = JWTAuth.create(null, new JWTAuthOptions().addJwk(ecJwk("k1")));   // same kid, another key
+    JsonObject published = key.copy();
+    published.remove("d");
+    idp = Vertx.vertx();
+    HttpServer jwks = idp.createHttpServer().requestHandler(request -> request.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("keys", new JsonArray().add(published)).encode())).listen(0, "127.0.0.1").await();
+    node = HeraldNode.start(TestDatabase.freshDatabase(), new JsonObject().put("auth", new JsonObject().put("enabled", true)
+        .put("adminSecret", ADMIN_SECRET).put("issuer", ISSUER)
+        .put("jwksUri", "http://127.0.0.1:" + jwks.actualPort() + "/realms/health/protocol/openid-connect/certs")));
+    bearer = new Bearer(node);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    idp.close().await();
+  }
+
+  /** A P-256 key as a private JSON Web Key. */
+  private static JsonObject ecJwk(String kid) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair pair = generator.generateKeyPair();
+    ECPublicKey pub = (ECPublicKey) pair.getPublic();
+    return new JsonObject().put("kty", "EC").put("crv", "P-256").put("kid", kid).put("alg", "ES256").put("use", "sig")
+        .put("x", base64(pub.getW().getAffineX())).put("y", base64(pub.getW().getAffineY()))
+        .put("d", base64(((ECPrivateKey) pair.getPrivate()).getS()));
+  }
+
+  private static String base64(BigInteger value) {
+    byte[] bytes = value.toByteArray();
+    byte[] fixed = new byte[32];   // unsigned, big-endian, 32 bytes
+    int from = Math.max(0, bytes.length - 32);
+    System.arraycopy(bytes, from, fixed, 32 - (bytes.length - from), bytes.length - from);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+  }
+
+  private static String token(JWTAuth by, String issuer, String scope) {
+    return by.generateToken(new JsonObject().put("azp", "ward-app").put("sub", "service-account-ward-app")
+            .put("scope", scope),
+        new JWTOptions().setAlgorithm("ES256").setIssuer(issuer).setExpiresInSeconds(60)
+            .setHeader(new JsonObject().put("kid", "k1")));
+  }
+
+  @Test
+  void theIdentityProvidersTokensAreTakenWithTheirSmartScopes() {
+    String ward = token(signer, ISSUER, "openid profile email system/Observation.rs");
+    assertEquals(200, bearer.get("/Observation", ward).status);
+    assertEquals(403, bearer.get("/Patient", ward).status, "a scope it was not given");
+    assertEquals(201, bearer.send(bearer.fhir("POST", "/Subscription", new JsonObject().put("resourceType", "Subscription")
+        .put("status", "active").put("reason", "idp").put("criteria", "Observation")
+        .put("channel", new JsonObject().put("type", "poll")).encode()), ward).status);
+  }
+
+  @Test
+  void anotherIssuerOrAnotherKeyIsRefusedAndHeraldsOwnTokensStillWork() {
+    for (String bad : new String[] {token(signer, "http://elsewhere.example", "system/*.rs"),
+        token(stranger, ISSUER, "system/*.rs"), token(signer, "herald", "system/*.rs")}) {
+      assertEquals(401, bearer.get("/Observation", bad).status, Arrays.toString(bad.split("\\.")));
+    }
+    assertEquals(200, bearer.get("/Observation", bearer.token("admin", ADMIN_SECRET, null)).status);
+  }
+}
