@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -58,13 +59,19 @@ public final class EventBusBridge {
   private final Vertx vertx;
   private final int maxQueuedBytes;
   private final Function<String, Future<Caller>> tokens;
+  private final int socketsPerClient;
+  /** Open sockets by client, on this node (all its HTTP verticles). */
+  private final LocalMap<String, Integer> clientSockets;
   private final Map<SockJSSocket, Socket> sockets = new HashMap<>();
 
   /**
    * @param maxQueuedBytes how much a socket's outgoing queue may hold before it overflows
    * @param tokens the caller of a bearer token, failing for one that is not valid; null when authentication is off
+   * @param socketsPerClient how many sockets one client may have subscribe on this node
    */
-  public EventBusBridge(Vertx vertx, int maxQueuedBytes, Function<String, Future<Caller>> tokens) {
+  public EventBusBridge(Vertx vertx, int maxQueuedBytes, Function<String, Future<Caller>> tokens, int socketsPerClient) {
+    this.socketsPerClient = socketsPerClient;
+    this.clientSockets = vertx.sharedData().getLocalMap("herald.bridge.client-sockets");
     this.vertx = vertx;
     this.maxQueuedBytes = maxQueuedBytes;
     this.tokens = tokens;
@@ -116,6 +123,7 @@ public final class EventBusBridge {
       case SOCKET_CLOSED, SOCKET_ERROR -> {
         sockets.remove(raw);
         vertx.cancelTimer(socket.expiry);
+        socket.clients.forEach(client -> clientSockets.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1));
         vertx.eventBus().send(Addresses.LIVE_CLOSED, new JsonObject().put("socket", socket.id), LOCAL);
         event.complete(true);
       }
@@ -168,7 +176,10 @@ public final class EventBusBridge {
       if (type != null && !scopes.mayHear(type)) {
         return refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow reading " + type);
       }
-      heldBy(raw, socket, caller);
+      if (!heldBy(raw, socket, caller)) {
+        return refusal(Failures.FORBIDDEN, "Client " + caller.client() + " has " + socketsPerClient + " sockets subscribed"
+            + " on this node, the most it may (auth.socketsPerClient)");
+      }
       return type == null ? null : new JsonObject().put("scope", scopes.restriction(type, 'r'));
     })
         .otherwise(e -> refusal(Failures.UNAUTHENTICATED, "The bearer token is not valid: " + e.getMessage()));
@@ -176,16 +187,24 @@ public final class EventBusBridge {
 
   /**
    * A socket that subscribes with {@code caller}'s token lives no longer than it: it is closed when the token expires
-   * (a client resubscribes with a fresh one), or when its client is revoked.
+   * (a client resubscribes with a fresh one), or when its client is revoked. False when the client has as many sockets
+   * as it may already.
    */
-  private void heldBy(SockJSSocket raw, Socket socket, Caller caller) {
-    socket.clients.add(caller.client());
+  private boolean heldBy(SockJSSocket raw, Socket socket, Caller caller) {
+    if (!socket.clients.contains(caller.client())) {
+      if (clientSockets.merge(caller.client(), 1, Integer::sum) > socketsPerClient) {
+        clientSockets.computeIfPresent(caller.client(), (c, n) -> n <= 1 ? null : n - 1);
+        return false;
+      }
+      socket.clients.add(caller.client());
+    }
     if (caller.expiresAt() < socket.expiresAt) {
       socket.expiresAt = caller.expiresAt();
       vertx.cancelTimer(socket.expiry);
       long delay = Math.max(1, caller.expiresAt() * 1000 - System.currentTimeMillis());
       socket.expiry = vertx.setTimer(delay, t -> raw.close());
     }
+    return true;
   }
 
   private static JsonObject refusal(int code, String message) {

@@ -37,6 +37,12 @@ public final class Addresses {
   /** deliver → every node's deliver (published cluster-wide). Body {subscription}: its secret changed; forget it. */
   public static final String WEBHOOK_SECRET_CHANGED = "herald.webhook.secret.changed";
 
+  /**
+   * Every HTTP verticle → every HTTP verticle of the cluster (published every 100 ms while it counts). Body {from,
+   * second, counts: {client: requests}}: the requests each client made of it in that second, for the per-client rate.
+   */
+  public static final String LIMITS_COUNTED = "herald.limits.counted";
+
   /** http → store (node-local). Body {}. Reply {}: the database answered a query (for {@code /health/ready}). */
   public static final String STORE_PING = "herald.store.ping";
 

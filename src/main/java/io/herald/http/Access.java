@@ -48,6 +48,7 @@ final class Access implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final AuthConfig config;
+  private final RequestRates rates;
   private JWTAuth verifier;
   private JWTAuth external;   // the identity provider's keys; null without one
   private Set<String> revoked = Set.of();
@@ -56,6 +57,7 @@ final class Access implements Handler<RoutingContext> {
   Access(Vertx vertx, AuthConfig config) {
     this.vertx = vertx;
     this.config = config;
+    this.rates = new RequestRates(vertx, config.requestsPerSecond());
   }
 
   /**
@@ -70,7 +72,7 @@ final class Access implements Handler<RoutingContext> {
       vertx.setPeriodic(JWKS_REFRESH_MS, t -> readKeys(client).onFailure(e ->
           LOG.warning("The keys at " + config.jwksUri() + " could not be read again (the last ones stay): " + e.getMessage())));
     }
-    return keys.compose(v -> own());
+    return keys.compose(v -> own()).compose(v -> rates.start());
   }
 
   /** The identity provider's JSON Web Key Set: its tokens are verified with these keys from now on. */
@@ -188,10 +190,17 @@ final class Access implements Handler<RoutingContext> {
     return token != null ? token : user.principal();
   }
 
-  private static void decide(RoutingContext ctx, Permissions.Need need, Future<Caller> verified) {
+  private void decide(RoutingContext ctx, Permissions.Need need, Future<Caller> verified) {
     if (verified.failed()) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"herald\", error=\"invalid_token\"");
       Errors.send(ctx, Errors.unauthenticated("The bearer token is not valid: " + verified.cause().getMessage()));
+      return;
+    }
+    long wait = rates.wait(verified.result().client());
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString((wait + 999) / 1000));
+      Errors.send(ctx, Errors.throttled("Client " + verified.result().client() + " made " + config.requestsPerSecond()
+          + " requests this second, the most it may (auth.requestsPerSecond); try again in " + wait + " ms"));
       return;
     }
     Scopes scopes = verified.result().scopes();

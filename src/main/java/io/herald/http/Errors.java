@@ -67,6 +67,11 @@ final class Errors {
     return new ClientError(403, "forbidden", message);
   }
 
+  /** A client over its limit (429); {@code Retry-After} says when to try again. */
+  static ClientError throttled(String message) {
+    return new ClientError(429, "throttled", message);
+  }
+
   /** Answers a failed request: client errors as they are, bus failures by their code, the rest as 500. */
   static void send(RoutingContext ctx, Throwable failure) {
     if (failure instanceof ClientError e) {

@@ -73,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     Restrictions restrictions = new Restrictions(new CriteriaParser(registry));
     SigningSecrets secrets = new SigningSecrets(store, subscriptions);
     ResourceHandler resources = new ResourceHandler(vertx, store, subscriptions, topics, filters, restrictions,
-        endpoints, secrets);
+        endpoints, secrets, new SubscriptionQuota(store, auth.subscriptionsPerClient()));
     HistoryHandler history = new HistoryHandler(store, restrictions);
     SearchHandler search = new SearchHandler(store, restrictions);
     waiters = new PollWaiters(vertx, read -> store.request(Addresses.DELIVER_POLL, read));
@@ -106,7 +106,8 @@ public final class HttpVerticle extends VerticleBase {
       router.delete("/auth/clients/:id").handler(auth::revoke);
       only(router, "/auth/clients/:id", "DELETE");
     }
-    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate ? access::verify : null);
+    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate ? access::verify : null,
+        auth.socketsPerClient());
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
     get(router, "/metrics").handler(metrics.scrape());

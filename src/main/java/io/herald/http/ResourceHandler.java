@@ -36,9 +36,11 @@ final class ResourceHandler {
   private final Vertx vertx;
   private final Endpoints endpoints;
   private final SigningSecrets secrets;
+  private final SubscriptionQuota quota;
 
   ResourceHandler(Vertx vertx, StoreClient store, Subscriptions subscriptions, TopicParser topics, Filters filters,
-                  Restrictions restrictions, Endpoints endpoints, SigningSecrets secrets) {
+                  Restrictions restrictions, Endpoints endpoints, SigningSecrets secrets, SubscriptionQuota quota) {
+    this.quota = quota;
     this.vertx = vertx;
     this.secrets = secrets;
     this.endpoints = endpoints;
@@ -189,10 +191,12 @@ final class ResourceHandler {
       String type = FhirRequests.type(ctx);
       JsonObject resource = FhirRequests.resource(ctx, type);
       resource.remove("id");   // FHIR create: a client-supplied id is ignored
+      Future<Void> allowed = Future.succeededFuture();
       if (type.equals("Subscription")) {
         Writer.stamp(resource, Owners.writer(ctx));
+        allowed = quota.check(Owners.writer(ctx), null);
       }
-      return validate(type, null, resource, Access.scopes(ctx)).compose(subscription -> {
+      return allowed.compose(v -> validate(type, null, resource, Access.scopes(ctx))).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
         return store.request(Addresses.STORE_CREATE, new JsonObject().put("type", type).put("resource", stored))
           .compose(reply -> {
@@ -246,10 +250,12 @@ final class ResourceHandler {
         throw Errors.invalid("The resource id '" + bodyId + "' does not match the URL, which names '" + id + "'");
       }
       Long ifMatch = FhirRequests.ifMatch(ctx);
+      Future<Void> allowed = Future.succeededFuture();
       if (type.equals("Subscription")) {
         Writer.stamp(resource, Owners.writer(ctx));
+        allowed = quota.check(Owners.writer(ctx), id);
       }
-      return validate(type, id, resource, Access.scopes(ctx)).compose(subscription -> {
+      return allowed.compose(v -> validate(type, id, resource, Access.scopes(ctx))).compose(subscription -> {
         JsonObject stored = subscription == null ? resource : subscription.resource();
         JsonObject command = new JsonObject().put("type", type).put("id", id).put("resource", stored)
             .put("ifMatch", ifMatch);
