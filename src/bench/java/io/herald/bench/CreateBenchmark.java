@@ -142,8 +142,12 @@ public final class CreateBenchmark {
   record Result(double rate, Histogram histogram) {
   }
 
-  /** {@code concurrency} closed loops of {@code op} for {@code seconds}; prints and returns the figures. */
   private static Result run(String name, Vertx vertx, int concurrency, int seconds, Operation op) {
+    return run(name, "creates/s", vertx, concurrency, seconds, op);
+  }
+
+  /** {@code concurrency} closed loops of {@code op} for {@code seconds}; prints ({@code unit}) and returns the figures. */
+  static Result run(String name, String unit, Vertx vertx, int concurrency, int seconds, Operation op) {
     Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong done = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -163,8 +167,8 @@ public final class CreateBenchmark {
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     double rate = done.get() / elapsed;
-    System.out.printf("%-28s %8.0f creates/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  (%d ok, %d failed)%n",
-        name, rate, histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
+    System.out.printf("%-28s %8.0f %s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  (%d ok, %d failed)%n",
+        name, rate, unit, histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
         histogram.getValueAtPercentile(99.9) / 1000.0, done.get(), failed.get());
     return new Result(rate, histogram);
   }
@@ -188,7 +192,7 @@ public final class CreateBenchmark {
     });
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

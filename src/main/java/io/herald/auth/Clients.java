@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -95,6 +96,9 @@ final class Clients {
 
   /** Revokes client {@code id}: no token is issued to it any more, and those it holds are refused. */
   Future<JsonObject> revoke(String id) {
+    if (!ID.matcher(id).matches()) {
+      return Future.failedFuture(new Refusal(Failures.NOT_FOUND, "There is no client '" + id + "'"));
+    }
     return pool.preparedQuery(AuthSql.REVOKE).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
         ? Future.failedFuture(new Refusal(Failures.NOT_FOUND, "There is no client '" + id + "'"))
         : Future.succeededFuture(new JsonObject().put("id", id)
@@ -107,8 +111,11 @@ final class Clients {
    */
   Future<Scopes> check(String id, String secret) {
     Refusal refused = new Refusal(Failures.UNAUTHENTICATED, "The client id or secret is wrong, or the client is revoked");
-    return pool.preparedQuery(AuthSql.CLIENT).execute(Tuple.of(id)).compose(rows -> {
-      Row row = rows.size() == 0 ? null : rows.iterator().next();
+    String asked = id != null && ID.matcher(id).matches() ? id : null;   // no id that cannot be one reaches the database
+    Future<RowSet<Row>> found = asked == null ? Future.succeededFuture(null)
+        : pool.preparedQuery(AuthSql.CLIENT).execute(Tuple.of(asked));
+    return found.compose(rows -> {
+      Row row = rows == null || rows.size() == 0 ? null : rows.iterator().next();
       // An unknown client's check takes as long as a known one's: the time does not tell which ids exist.
       String hash = row == null ? UNKNOWN : row.getString("secret_hash");
       boolean allowed = row != null && row.getOffsetDateTime("revoked_at") == null;

@@ -44,6 +44,7 @@ final class Access implements Handler<RoutingContext> {
 
   /** How often an external identity provider's keys are read again (a key it rotates in is known by then). */
   private static final Logger LOG = Logger.getLogger(Access.class.getName());
+  private static final Base64.Encoder URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final long JWKS_REFRESH_MS = 10 * 60_000;
 
   private final Vertx vertx;
@@ -143,6 +144,9 @@ final class Access implements Handler<RoutingContext> {
    * Herald's).
    */
   Future<Caller> verify(String token) {
+    if (!compact(token)) {
+      return Future.failedFuture("it is not a JSON Web Token (three base64url parts, each as its bytes encode)");
+    }
     if (external != null && config.issuer().equals(issuer(token))) {
       return external.authenticate(new TokenCredentials(token)).map(user -> {
         JsonObject claims = token(user);
@@ -167,6 +171,28 @@ final class Access implements Handler<RoutingContext> {
       return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"), claim(user, "patient")),
           exp instanceof Number n ? n.longValue() : Long.MAX_VALUE));
     });
+  }
+
+  /**
+   * Whether {@code token} is in JWS compact form with each part exactly as its bytes encode: a base64url decoder
+   * ignores the stray bits of a character appended to the signature, so without this, a token with junk after it
+   * would verify as the token it was.
+   */
+  private static boolean compact(String token) {
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      return false;
+    }
+    for (String part : parts) {
+      try {
+        if (part.isEmpty() || !URL_ENCODER.encodeToString(Base64.getUrlDecoder().decode(part)).equals(part)) {
+          return false;
+        }
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The issuer a token says it has, unverified (to choose what to verify it with); null when it cannot be read. */

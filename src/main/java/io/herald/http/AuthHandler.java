@@ -4,6 +4,7 @@ import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
 import io.herald.subscription.Writer;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.EventBus;
@@ -41,8 +42,25 @@ final class AuthHandler {
     this.bus = bus;
   }
 
+  /** A token request the body handler could not read (a bad %-escape in the form): OAuth's 400, not a 500. */
+  void tokenFailure(RoutingContext ctx) {
+    if (ctx.failure() instanceof DecoderException || ctx.failure() != null && ctx.failure().getCause() instanceof DecoderException) {
+      oauthError(ctx, 400, "invalid_request", "The form is not application/x-www-form-urlencoded as it should be: "
+          + ctx.failure().getMessage());
+    } else {
+      ctx.next();
+    }
+  }
+
   void token(RoutingContext ctx) {
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form;
+    try {
+      form = ctx.request().formAttributes();
+    } catch (RuntimeException e) {   // Netty's form decoder: a bad %-escape
+      oauthError(ctx, 400, "invalid_request", "The form is not application/x-www-form-urlencoded as it should be: "
+          + e.getMessage());
+      return;
+    }
     if (!"client_credentials".equals(form.get("grant_type"))) {
       oauthError(ctx, 400, "unsupported_grant_type", "grant_type must be client_credentials");
       return;
@@ -52,6 +70,11 @@ final class AuthHandler {
       return;
     }
     String[] basic = basic(ctx.request().getHeader("Authorization"));
+    if (basic != null && (form.contains("client_id") || form.contains("client_secret"))) {
+      oauthError(ctx, 400, "invalid_request", "The client authenticates one way: HTTP Basic, or client_id and"
+          + " client_secret in the form, not both");
+      return;
+    }
     String client = basic != null ? basic[0] : form.get("client_id");
     String secret = basic != null ? basic[1] : form.get("client_secret");
     if (client == null || secret == null) {

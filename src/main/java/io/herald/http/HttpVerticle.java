@@ -99,6 +99,7 @@ public final class HttpVerticle extends VerticleBase {
       router.route("/fhir/Subscription/:id/*").handler(owners::check);
       AuthHandler auth = new AuthHandler(vertx.eventBus(), store, restrictions);
       router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
+      router.post("/auth/token").failureHandler(auth::tokenFailure);
       only(router, "/auth/token", "POST");
       withBody(router.post("/auth/clients"), body, "application/json").handler(auth::addClient);
       get(router, "/auth/clients").handler(auth::clients);

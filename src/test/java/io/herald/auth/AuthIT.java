@@ -248,7 +248,7 @@ class AuthIT {
     JWTAuth herald = JWTAuth.create(node.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
         .setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("private_pem"))));
     String shortLived = herald.generateToken(new JsonObject().put("sub", "admin").put("scope", "system/*.rs"),
-        new JWTOptions().setAlgorithm("ES256").setIssuer("herald").setExpiresInSeconds(2));
+        new JWTOptions().setAlgorithm("ES256").setIssuer("herald").setExpiresInSeconds(3));   // 2 to 3 s from now
     Vertx browser = Vertx.vertx();
     try {
       BridgeSocket socket = new BridgeSocket(browser, "127.0.0.1", node.herald.port());
