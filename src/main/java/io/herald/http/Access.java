@@ -24,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -44,12 +46,24 @@ final class Access implements Handler<RoutingContext> {
 
   /** How often an external identity provider's keys are read again (a key it rotates in is known by then). */
   private static final Logger LOG = Logger.getLogger(Access.class.getName());
+  private static final int VERIFIED = 10_000;
   private static final Base64.Encoder URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final long JWKS_REFRESH_MS = 10 * 60_000;
 
   private final Vertx vertx;
   private final AuthConfig config;
   private final RequestRates rates;
+  /**
+   * Tokens checked already, with their callers, the least recently used forgotten past {@value #VERIFIED}: checking an
+   * ES256 signature costs far more than the rest of a read, and a client sends one token many times. An entry is used
+   * only until the token expires; revocation is looked at on every request all the same.
+   */
+  private final Map<String, Caller> verified = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Caller> eldest) {
+      return size() > VERIFIED;
+    }
+  };
   private JWTAuth verifier;
   private JWTAuth external;   // the identity provider's keys; null without one
   private Set<String> revoked = Set.of();
@@ -144,6 +158,15 @@ final class Access implements Handler<RoutingContext> {
    * Herald's).
    */
   Future<Caller> verify(String token) {
+    Caller known = verified.get(token);
+    Future<Caller> caller = known != null && known.expiresAt() > System.currentTimeMillis() / 1000
+        ? Future.succeededFuture(known) : check(token).onSuccess(checked -> verified.put(token, checked));
+    return caller.compose(c -> revoked.contains(c.client()) ? Future.failedFuture("client " + c.client() + " is revoked")
+        : Future.succeededFuture(c));
+  }
+
+  /** A token's signature, issuer and times checked, and its claims read (the revocation is looked at by the caller). */
+  private Future<Caller> check(String token) {
     if (!compact(token)) {
       return Future.failedFuture("it is not a JSON Web Token (three base64url parts, each as its bytes encode)");
     }
@@ -164,8 +187,8 @@ final class Access implements Handler<RoutingContext> {
     }
     return verifier.authenticate(new TokenCredentials(token)).compose(user -> {
       String client = user.subject();
-      if (client == null || revoked.contains(client)) {
-        return Future.failedFuture("client " + client + " is revoked");
+      if (client == null) {
+        return Future.failedFuture("the token names no client (sub)");
       }
       Object exp = token(user).getValue("exp");
       return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"), claim(user, "patient")),
