@@ -15,12 +15,22 @@ final class AuthSql {
 
   /** A new client; no row when the id is taken. */
   static final String ADD_CLIENT =
-      "INSERT INTO auth_client (id, secret_hash, scopes, patient) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING"
-          + " RETURNING created_at";
+      "INSERT INTO auth_client (id, secret_hash, scopes, patient, jwks) VALUES ($1, $2, $3, $4, $5)"
+          + " ON CONFLICT (id) DO NOTHING RETURNING created_at";
 
-  static final String CLIENT = "SELECT secret_hash, scopes, patient, revoked_at FROM auth_client WHERE id = $1";
+  static final String CLIENT = "SELECT secret_hash, jwks, scopes, patient, revoked_at FROM auth_client WHERE id = $1";
 
-  static final String CLIENTS = "SELECT id, scopes, patient, created_at, revoked_at FROM auth_client ORDER BY id";
+  /**
+   * Takes assertion $2 of client $1, good until $3 (epoch seconds), once: a row when it is new. Assertions past their
+   * expiry are forgotten on the way (a replay of one would be refused for its expiry anyway).
+   */
+  static final String ASSERTION =
+      "WITH gone AS (DELETE FROM auth_assertion WHERE expires_at < now() - interval '1 minute')"
+          + " INSERT INTO auth_assertion (client, jti, expires_at) VALUES ($1, $2, to_timestamp($3))"
+          + " ON CONFLICT (client, jti) DO NOTHING RETURNING jti";
+
+  static final String CLIENTS =
+      "SELECT id, scopes, patient, jwks IS NOT NULL AS keyed, created_at, revoked_at FROM auth_client ORDER BY id";
 
   /** Revokes client $1 (once: a revoked client stays revoked at its first time); a row when it exists. */
   static final String REVOKE =

@@ -12,11 +12,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +38,8 @@ public final class AuthVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(AuthVerticle.class.getName());
   private static final long REVOKED_MS = 2000;
+  /** The furthest ahead a client assertion may expire (SMART Backend Services: five minutes). */
+  private static final long ASSERTION_SECONDS = 300;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final String pgUri;
@@ -73,7 +79,8 @@ public final class AuthVerticle extends VerticleBase {
               .put("revoked", new JsonArray(revoked)))).completion(),
           vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_TOKEN, this::token).completion(),
           vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_ADD, m -> answer(m, () -> clients.add(
-              m.body().getString("id"), m.body().getString("scopes"), m.body().getString("patient")))).completion(),
+              m.body().getString("id"), m.body().getString("scopes"), m.body().getString("patient"),
+              m.body().getJsonObject("jwks")))).completion(),
           vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_LIST, m -> answer(m, clients::list)).completion(),
           vertx.eventBus().<JsonObject>localConsumer(Addresses.AUTH_CLIENT_REVOKE, m -> answer(m, () -> clients.revoke(
               m.body().getString("id")).onSuccess(done -> lookAtRevoked()))).completion()));
@@ -103,25 +110,67 @@ public final class AuthVerticle extends VerticleBase {
     });
   }
 
-  /** {client, secret, scope?} → {access_token, token_type, expires_in, scope}. */
+  /**
+   * {client, secret, scope?}, or {assertion, audience, scope?} (SMART Backend Services: a JWT the client signed with one
+   * of its keys) → {access_token, token_type, expires_in, scope}.
+   */
   private void token(Message<JsonObject> message) {
     JsonObject body = message.body();
-    answer(message, () -> clients.check(body.getString("client"), body.getString("secret")).compose(granted -> {
-      Scopes asked = body.getString("scope") == null ? granted : Scopes.parse(body.getString("scope"), granted.patient());
-      if (!granted.includes(asked)) {
-        return Future.failedFuture(new Refusal(Failures.INVALID, "invalid_scope: the client may have " + granted
-            + ", not all of " + asked));
-      }
-      JsonObject claims = new JsonObject().put("sub", body.getString("client")).put("scope", asked.toString());
-      if (asked.patient() != null) {
-        claims.put("patient", asked.patient());   // SMART's launch context: whose compartment patient/ scopes open
-      }
-      String token = signer.generateToken(claims,
-          new JWTOptions().setAlgorithm(key.algorithm()).setIssuer(ISSUER).setExpiresInSeconds(config.tokenSeconds()));
-      JsonObject answer = new JsonObject().put("access_token", token).put("token_type", "bearer")
-          .put("expires_in", config.tokenSeconds()).put("scope", asked.toString());
-      return Future.succeededFuture(asked.patient() == null ? answer : answer.put("patient", asked.patient()));
-    }));
+    if (body.getString("assertion") != null) {
+      answer(message, () -> asserted(body.getString("assertion"), body.getString("audience"))
+          .compose(client -> issue(client.getKey(), client.getValue(), body.getString("scope"))));
+      return;
+    }
+    answer(message, () -> clients.check(body.getString("client"), body.getString("secret"))
+        .compose(granted -> issue(body.getString("client"), granted, body.getString("scope"))));
+  }
+
+  /**
+   * The client of a signed assertion and its scopes: {@code iss} and {@code sub} its id, signed by one of its keys,
+   * {@code aud} this token endpoint, expiring within {@value #ASSERTION_SECONDS} s, its {@code jti} never seen before.
+   */
+  private Future<Map.Entry<String, Scopes>> asserted(String assertion, String audience) {
+    Refusal refused = new Refusal(Failures.UNAUTHENTICATED, "The client assertion is not valid");
+    JsonObject unverified;
+    try {
+      unverified = new JsonObject(new String(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(refused);
+    }
+    String id = unverified.getValue("iss") instanceof String iss ? iss : null;
+    return clients.keyed(id).compose(keyed -> JWTAuth.create(vertx, new JWTAuthOptions().setJwks(keyed.keys())
+            .setJWTOptions(new JWTOptions().setIssuer(id).addAudience(audience)))
+        .authenticate(new TokenCredentials(assertion))
+        .recover(e -> Future.failedFuture(new Refusal(Failures.UNAUTHENTICATED, "The client assertion is not valid: "
+            + e.getMessage())))
+        .compose(user -> {
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          long now = System.currentTimeMillis() / 1000;
+          if (!id.equals(claims.getString("sub")) || !(claims.getValue("exp") instanceof Number exp)
+              || exp.longValue() > now + ASSERTION_SECONDS || !(claims.getValue("jti") instanceof String jti) || jti.isEmpty()) {
+            return Future.failedFuture(new Refusal(Failures.UNAUTHENTICATED, "A client assertion has sub = iss = the"
+                + " client's id, an exp at most " + ASSERTION_SECONDS + " s ahead, and a jti"));
+          }
+          return clients.once(id, jti, exp.longValue()).map(v -> Map.entry(id, keyed.scopes()));
+        }));
+  }
+
+  /** A token for {@code client}, with the scopes it asks ({@code scope}; all it has when null) if it has them. */
+  private Future<JsonObject> issue(String client, Scopes granted, String scope) {
+    Scopes asked = scope == null ? granted : Scopes.parse(scope, granted.patient());
+    if (!granted.includes(asked)) {
+      return Future.failedFuture(new Refusal(Failures.INVALID, "invalid_scope: the client may have " + granted
+          + ", not all of " + asked));
+    }
+    JsonObject claims = new JsonObject().put("sub", client).put("scope", asked.toString());
+    if (asked.patient() != null) {
+      claims.put("patient", asked.patient());   // SMART's launch context: whose compartment patient/ scopes open
+    }
+    String token = signer.generateToken(claims,
+        new JWTOptions().setAlgorithm(key.algorithm()).setIssuer(ISSUER).setExpiresInSeconds(config.tokenSeconds()));
+    JsonObject answer = new JsonObject().put("access_token", token).put("token_type", "bearer")
+        .put("expires_in", config.tokenSeconds()).put("scope", asked.toString());
+    return Future.succeededFuture(asked.patient() == null ? answer : answer.put("patient", asked.patient()));
   }
 
   private void lookAtRevoked() {

@@ -43,11 +43,16 @@ final class Clients {
         .map(rows -> rows.size() == 1);
   }
 
+  /** What a client that authenticates with a signed assertion may have, and the keys it signs with. */
+  record Keyed(Scopes scopes, List<JsonObject> keys) {
+  }
+
   /**
    * A new client with {@code scopes} and, for patient-level scopes, the {@code patient} whose compartment they open:
-   * {id, secret, scopes, patient?, created} (the secret this once).
+   * {id, secret, scopes, patient?, created} (the secret this once). With {@code jwks} (its public keys, a JSON Web
+   * Key Set) it has no secret: it authenticates with assertions signed by one of those keys.
    */
-  Future<JsonObject> add(String id, String scopes, String patient) {
+  Future<JsonObject> add(String id, String scopes, String patient, JsonObject jwks) {
     if (!ID.matcher(id).matches()) {
       return Future.failedFuture(new Refusal(Failures.INVALID, "A client id is 1 to 64 letters, digits, '-' and '.', not '"
           + id + "'"));
@@ -66,12 +71,17 @@ final class Clients {
     if (parsed.isEmpty()) {
       return Future.failedFuture(new Refusal(Failures.INVALID, "A client needs at least one scope, such as system/Patient.rs"));
     }
-    String secret = Secrets.make();
-    return vertx.executeBlocking(() -> Secrets.hash(secret), false)
-        .compose(hash -> pool.preparedQuery(AuthSql.ADD_CLIENT).execute(Tuple.of(id, hash, parsed.toString(), patient)))
+    String problem = jwks == null ? null : publicKeys(jwks);
+    if (problem != null) {
+      return Future.failedFuture(new Refusal(Failures.INVALID, "jwks: " + problem));
+    }
+    String secret = jwks == null ? Secrets.make() : null;
+    return vertx.executeBlocking(() -> secret == null ? null : Secrets.hash(secret), false)
+        .compose(hash -> pool.preparedQuery(AuthSql.ADD_CLIENT).execute(Tuple.of(id, hash, parsed.toString(), patient, jwks)))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new Refusal(Failures.CONFLICT, "There is a client '" + id + "' already"))
-            : Future.succeededFuture(new JsonObject().put("id", id).put("secret", secret).put("scopes", parsed.toString())
+            : Future.succeededFuture(new JsonObject().put("id", id).put(secret == null ? "authentication" : "secret",
+                    secret == null ? "private_key_jwt" : secret).put("scopes", parsed.toString())
                 .put("created", Instants.format(rows.iterator().next().getOffsetDateTime("created_at")))
                 .mergeIn(patient == null ? new JsonObject() : new JsonObject().put("patient", patient))));
   }
@@ -84,6 +94,7 @@ final class Clients {
         if (row.getString("patient") != null) {
           client.put("patient", row.getString("patient"));
         }
+        client.put("authentication", row.getBoolean("keyed") ? "private_key_jwt" : "client_secret");
         client.put("created", Instants.format(row.getOffsetDateTime("created_at")));
         if (row.getOffsetDateTime("revoked_at") != null) {
           client.put("revoked", Instants.format(row.getOffsetDateTime("revoked_at")));
@@ -117,13 +128,57 @@ final class Clients {
     return found.compose(rows -> {
       Row row = rows == null || rows.size() == 0 ? null : rows.iterator().next();
       // An unknown client's check takes as long as a known one's: the time does not tell which ids exist.
-      String hash = row == null ? UNKNOWN : row.getString("secret_hash");
+      String hash = row == null || row.getString("secret_hash") == null ? UNKNOWN : row.getString("secret_hash");
       boolean allowed = row != null && row.getOffsetDateTime("revoked_at") == null;
       return vertx.executeBlocking(() -> Secrets.matches(hash, secret), false)
           .compose(matches -> matches && allowed ? Future.succeededFuture(
               Scopes.parse(row.getString("scopes"), row.getString("patient")))
               : Future.failedFuture(refused));
     });
+  }
+
+  /** Why {@code jwks} is not a set of public keys to verify ES256/ES384/RS256/RS384 signatures with; null when it is. */
+  private static String publicKeys(JsonObject jwks) {
+    if (!(jwks.getValue("keys") instanceof JsonArray keys) || keys.isEmpty() || keys.size() > 10) {
+      return "a JSON Web Key Set: {\"keys\": [1 to 10 public keys]}";
+    }
+    for (Object key : keys) {
+      if (!(key instanceof JsonObject k) || !List.of("EC", "RSA").contains(k.getValue("kty"))) {
+        return "each key is an EC or RSA JSON Web Key";
+      }
+      if (k.containsKey("d") || k.containsKey("p") || k.containsKey("q")) {
+        return "a key holds a private part: give the public key only";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The scopes and keys of client {@code id} when it authenticates with signed assertions and is not revoked; refused
+   * UNAUTHENTICATED otherwise.
+   */
+  Future<Keyed> keyed(String id) {
+    Refusal refused = new Refusal(Failures.UNAUTHENTICATED, "The client is unknown, revoked, or has no keys to sign"
+        + " assertions with");
+    if (id == null || !ID.matcher(id).matches()) {
+      return Future.failedFuture(refused);
+    }
+    return pool.preparedQuery(AuthSql.CLIENT).execute(Tuple.of(id)).compose(rows -> {
+      Row row = rows.size() == 0 ? null : rows.iterator().next();
+      if (row == null || row.getOffsetDateTime("revoked_at") != null || row.getJsonObject("jwks") == null) {
+        return Future.failedFuture(refused);
+      }
+      List<JsonObject> keys = new ArrayList<>();
+      row.getJsonObject("jwks").getJsonArray("keys").forEach(k -> keys.add((JsonObject) k));
+      return Future.succeededFuture(new Keyed(Scopes.parse(row.getString("scopes"), row.getString("patient")), keys));
+    });
+  }
+
+  /** Takes assertion {@code jti} of {@code client}, good until {@code expires} (epoch seconds), once. */
+  Future<Void> once(String client, String jti, long expires) {
+    return pool.preparedQuery(AuthSql.ASSERTION).execute(Tuple.of(client, jti, expires)).compose(rows -> rows.size() == 1
+        ? Future.succeededFuture()
+        : Future.failedFuture(new Refusal(Failures.UNAUTHENTICATED, "The assertion (jti " + jti + ") was used already")));
   }
 
   /** The ids of the revoked clients. */

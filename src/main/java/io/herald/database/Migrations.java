@@ -36,7 +36,8 @@ public final class Migrations {
       "V9__feed_without_content.sql",
       "V10__auth.sql",
       "V11__client_patient.sql",
-      "V12__webhook_secrets.sql");
+      "V12__webhook_secrets.sql",
+      "V13__client_keys.sql");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK = 4864557400L;

@@ -32,6 +32,9 @@ import java.util.Set;
  */
 final class AuthHandler {
 
+  /** RFC 7523's client authentication by a signed JWT, as SMART Backend Services use it. */
+  static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
   private final EventBus bus;
   private final Restrictions restrictions;
   private final StoreClient store;
@@ -65,11 +68,19 @@ final class AuthHandler {
       oauthError(ctx, 400, "unsupported_grant_type", "grant_type must be client_credentials");
       return;
     }
-    if (form.get("client_assertion") != null) {
-      oauthError(ctx, 400, "invalid_client", "client_assertion is not taken; authenticate with the client's secret");
+    String[] basic = basic(ctx.request().getHeader("Authorization"));
+    if (form.contains("client_assertion") || form.contains("client_assertion_type")) {
+      if (!ASSERTION_TYPE.equals(form.get("client_assertion_type")) || form.get("client_assertion") == null) {
+        oauthError(ctx, 400, "invalid_request", "A client assertion is client_assertion_type=" + ASSERTION_TYPE
+            + " with client_assertion, a JWT the client signed");
+      } else if (basic != null || form.contains("client_secret")) {
+        oauthError(ctx, 400, "invalid_request", "The client authenticates one way: an assertion, or its secret, not both");
+      } else {
+        tokenFor(ctx, new JsonObject().put("assertion", form.get("client_assertion"))
+            .put("audience", Responses.base(ctx) + "/auth/token"), form);
+      }
       return;
     }
-    String[] basic = basic(ctx.request().getHeader("Authorization"));
     if (basic != null && (form.contains("client_id") || form.contains("client_secret"))) {
       oauthError(ctx, 400, "invalid_request", "The client authenticates one way: HTTP Basic, or client_id and"
           + " client_secret in the form, not both");
@@ -83,7 +94,11 @@ final class AuthHandler {
           + " client_secret in the form");
       return;
     }
-    JsonObject ask = new JsonObject().put("client", client).put("secret", secret);
+    tokenFor(ctx, new JsonObject().put("client", client).put("secret", secret), form);
+  }
+
+  /** Asks for a token for the client {@code ask} authenticates, with the form's {@code scope}; answers as OAuth does. */
+  private void tokenFor(RoutingContext ctx, JsonObject ask, MultiMap form) {
     if (form.get("scope") != null) {
       ask.put("scope", form.get("scope"));
     }
@@ -131,13 +146,15 @@ final class AuthHandler {
         throw Errors.invalid("The body must be a JSON object {\"id\": ..., \"scopes\": \"system/Patient.rs ...\"}");
       }
       if (body == null || !(body.getValue("id") instanceof String) || !(body.getValue("scopes") instanceof String)
-          || body.getValue("patient") != null && !(body.getValue("patient") instanceof String)) {
+          || body.getValue("patient") != null && !(body.getValue("patient") instanceof String)
+          || body.getValue("jwks") != null && !(body.getValue("jwks") instanceof JsonObject)) {
         throw Errors.invalid("A client is {\"id\": \"...\", \"scopes\": \"system/Patient.rs ...\"} (with"
             + " \"patient\": \"<Patient id>\" for patient/ scopes), all strings");
       }
       for (String name : body.fieldNames()) {
-        if (!Set.of("id", "scopes", "patient").contains(name)) {
-          throw Errors.invalid("A client has an id, scopes and perhaps a patient; not '" + name + "'");
+        if (!Set.of("id", "scopes", "patient", "jwks").contains(name)) {
+          throw Errors.invalid("A client has an id, scopes, perhaps a patient and perhaps its public keys (jwks); not '"
+              + name + "'");
         }
       }
       String problem;
@@ -150,7 +167,8 @@ final class AuthHandler {
         throw Errors.invalid(problem);
       }
       return answer(ctx, 201, Addresses.AUTH_CLIENT_ADD, new JsonObject().put("id", body.getString("id"))
-          .put("scopes", body.getString("scopes")).put("patient", body.getString("patient")));
+          .put("scopes", body.getString("scopes")).put("patient", body.getString("patient"))
+          .put("jwks", body.getJsonObject("jwks")));
     });
   }
 

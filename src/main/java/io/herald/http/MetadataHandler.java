@@ -32,10 +32,13 @@ final class MetadataHandler {
   void smartConfiguration(RoutingContext ctx) {
     String base = Responses.base(ctx);
     Responses.json(ctx, 200, new JsonObject().put("issuer", AuthVerticle.ISSUER).put("token_endpoint", base + "/auth/token")
-        .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic").add("client_secret_post"))
+        .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic").add("client_secret_post")
+            .add("private_key_jwt"))
+        .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray().add("ES256").add("ES384").add("RS256")
+            .add("RS384"))
         .put("grant_types_supported", new JsonArray().add("client_credentials"))
         .put("scopes_supported", new JsonArray().add("system/*.cruds").add("system/*.rs").add(Scopes.ADMIN))
-        .put("capabilities", new JsonArray().add("client-confidential-symmetric").add("permission-v1").add("permission-v2")));
+        .put("capabilities", new JsonArray().add("client-confidential-symmetric").add("client-confidential-asymmetric").add("permission-v1").add("permission-v2")));
   }
 
   private JsonObject security(String base) {

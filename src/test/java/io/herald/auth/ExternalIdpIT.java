@@ -2,6 +2,7 @@ package io.herald.auth;
 
 import io.herald.testing.Bearer;
 import io.herald.testing.HeraldNode;
+import io.herald.testing.Keys;
 import io.herald.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,14 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigInteger;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
-import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -42,12 +36,11 @@ class ExternalIdpIT {
   private static JWTAuth stranger;
 
   @BeforeAll
-  static void start() throws Exception {
-    JsonObject key = ecJwk("k1");
+  static void start() {
+    JsonObject key = Keys.ecJwk("k1");
     signer = JWTAuth.create(null, new JWTAuthOptions().addJwk(key));
-    stranger = JWTAuth.create(null, new JWTAuthOptions().addJwk(ecJwk("k1")));   // same kid, another key
-    JsonObject published = key.copy();
-    published.remove("d");
+    stranger = JWTAuth.create(null, new JWTAuthOptions().addJwk(Keys.ecJwk("k1")));   // same kid, another key
+    JsonObject published = Keys.publicOf(key);
     idp = Vertx.vertx();
     HttpServer jwks = idp.createHttpServer().requestHandler(request -> request.response()
         .putHeader("Content-Type", "application/json")
@@ -62,25 +55,6 @@ class ExternalIdpIT {
   static void stop() {
     node.close();
     idp.close().await();
-  }
-
-  /** A P-256 key as a private JSON Web Key. */
-  private static JsonObject ecJwk(String kid) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair pair = generator.generateKeyPair();
-    ECPublicKey pub = (ECPublicKey) pair.getPublic();
-    return new JsonObject().put("kty", "EC").put("crv", "P-256").put("kid", kid).put("alg", "ES256").put("use", "sig")
-        .put("x", base64(pub.getW().getAffineX())).put("y", base64(pub.getW().getAffineY()))
-        .put("d", base64(((ECPrivateKey) pair.getPrivate()).getS()));
-  }
-
-  private static String base64(BigInteger value) {
-    byte[] bytes = value.toByteArray();
-    byte[] fixed = new byte[32];   // unsigned, big-endian, 32 bytes
-    int from = Math.max(0, bytes.length - 32);
-    System.arraycopy(bytes, from, fixed, 32 - (bytes.length - from), bytes.length - from);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
   }
 
   private static String token(JWTAuth by, String issuer, String scope) {
