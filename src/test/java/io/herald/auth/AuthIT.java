@@ -243,6 +243,24 @@ class AuthIT {
   }
 
   @Test
+  void aClientRevokedOnOneNodeIsRefusedByAnotherWithinSeconds() throws Exception {
+    String admin = token("admin", ADMIN_SECRET, null);
+    String secret = send(json("/auth/clients", "{\"id\":\"roamer\",\"scopes\":\"system/Patient.rs\"}"), admin).json()
+        .getString("secret");
+    String roamer = token("roamer", secret, null);
+    try (HeraldNode other = HeraldNode.start(node.pgUri, new JsonObject().put("auth", new JsonObject().put("enabled", true)
+        .put("adminSecret", ADMIN_SECRET)))) {
+      Bearer there = new Bearer(other);
+      assertEquals(200, there.get("/Patient", roamer).status, "a token of one node is good on another (one key)");
+      assertEquals(200, send(HttpRequest.newBuilder(URI.create(root + "/auth/clients/roamer")).DELETE(), admin).status);
+      long start = System.nanoTime();
+      Await.until(() -> there.get("/Patient", roamer).status == 401);
+      assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused by the other node within 5 s");
+      assertEquals(401, there.tokenReply("roamer", secret, null).status);
+    }
+  }
+
+  @Test
   void aLiveSocketEndsWhenTheTokenItSubscribedWithExpires() throws Exception {
     Row key = node.sql().query("SELECT algorithm, private_pem FROM auth_key").execute().await().iterator().next();
     JWTAuth herald = JWTAuth.create(node.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
