@@ -289,6 +289,25 @@ class HostileInputIT {
         "code-value-quantity=x$5", "date=ap", "subject.name=x", "value-quantity=ap%2B5"}) {
       check("observation search ?" + obs, "GET", "/fhir/Observation?" + obs, null, null);
     }
+    // SQL metacharacters in every parameter type: searched as the text they are, never run.
+    long resources = node.count("resource");
+    String[] metacharacters = {"%27", "%27%3B%20DROP%20TABLE%20resource%3B--", "%22%20OR%201%3D1", "%27%20OR%20%271%27%3D%271",
+        "%5C", "%5C%27", "%241", "%25", "_", "%2A", "%3B", "--", "%2F*%20*%2F", "%27%7C%7C%27", "%00%27"};
+    String[][] typed = {{"Patient", "name"}, {"Patient", "family:exact"}, {"Patient", "name:contains"}, {"Patient", "identifier"},
+        {"Patient", "gender"}, {"Patient", "general-practitioner"}, {"Patient", "birthdate"}, {"Patient", "_id"},
+        {"Patient", "_lastUpdated"}, {"Patient", "_tag"}, {"Patient", "_profile"}, {"Patient", "address-postalcode"},
+        {"Observation", "value-quantity"}, {"Observation", "code"}, {"Observation", "subject"}, {"Observation", "date"},
+        {"Patient", "_sort"}, {"Patient", "_count"}};
+    for (String[] param : typed) {
+      for (String value : metacharacters) {
+        check("metacharacters " + param[0] + "?" + param[1] + "=" + value, "GET", "/fhir/" + param[0] + "?" + param[1] + "="
+            + value + "&_total=accurate", null, null);
+        check("metacharacters by form " + param[0] + " " + param[1] + "=" + value, "POST", "/fhir/" + param[0] + "/_search",
+            "application/x-www-form-urlencoded", utf8(param[1] + "=" + value));
+      }
+    }
+    assertEquals(resources, node.count("resource"), "every table as it was");
+
     for (String from : new String[] {"%ZZ", "-1", "%2B1", "abc", "99999999999999999999", ""}) {
       check("$poll from=" + from, "GET", "/fhir/Subscription/sweep/$poll?timeout=0&from=" + from, null, null);
     }
