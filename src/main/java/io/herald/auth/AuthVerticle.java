@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,6 +41,8 @@ public final class AuthVerticle extends VerticleBase {
   private static final long REVOKED_MS = 2000;
   /** The furthest ahead a client assertion may expire (SMART Backend Services: five minutes). */
   private static final long ASSERTION_SECONDS = 300;
+  /** The algorithms a client assertion may be signed with (SMART Backend Services asks for ES384 and RS384). */
+  static final Set<String> SIGNED_WITH = Set.of("ES256", "ES384", "RS256", "RS384");
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final String pgUri;
@@ -133,7 +136,12 @@ public final class AuthVerticle extends VerticleBase {
     Refusal refused = new Refusal(Failures.UNAUTHENTICATED, "The client assertion is not valid");
     JsonObject unverified;
     try {
-      unverified = new JsonObject(new String(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]), StandardCharsets.UTF_8));
+      String[] parts = assertion.split("\\.", -1);
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+      if (parts.length != 3 || parts[2].isEmpty() || !SIGNED_WITH.contains(header.getString("alg"))) {
+        return Future.failedFuture(refused);   // signed, with one of the keys' algorithms: never "none"
+      }
+      unverified = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       return Future.failedFuture(refused);
     }
@@ -158,6 +166,10 @@ public final class AuthVerticle extends VerticleBase {
   /** A token for {@code client}, with the scopes it asks ({@code scope}; all it has when null) if it has them. */
   private Future<JsonObject> issue(String client, Scopes granted, String scope) {
     Scopes asked = scope == null ? granted : Scopes.parse(scope, granted.patient());
+    if (asked.isEmpty()) {
+      return Future.failedFuture(new Refusal(Failures.INVALID, "invalid_scope: ask for at least one of the client's"
+          + " scopes (" + granted + "), or leave scope out for all of them"));
+    }
     if (!granted.includes(asked)) {
       return Future.failedFuture(new Refusal(Failures.INVALID, "invalid_scope: the client may have " + granted
           + ", not all of " + asked));

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.impl.jose.JWK;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -148,6 +149,14 @@ final class Clients {
       }
       if (k.containsKey("d") || k.containsKey("p") || k.containsKey("q")) {
         return "a key holds a private part: give the public key only";
+      }
+      try {
+        new JWK(k);   // a key that does not load would be passed over when verifying, leaving none
+      } catch (RuntimeException e) {
+        return "a key cannot be used: " + e.getMessage();
+      }
+      if (k.getValue("alg") != null && !AuthVerticle.SIGNED_WITH.contains(k.getValue("alg"))) {
+        return "a key's alg is one of " + AuthVerticle.SIGNED_WITH + ", not " + k.getValue("alg");
       }
     }
     return null;

@@ -191,6 +191,9 @@ public final class EventBusBridge {
    * as it may already.
    */
   private boolean heldBy(SockJSSocket raw, Socket socket, Caller caller) {
+    if (sockets.get(raw) != socket) {
+      return true;   // closed while its token was looked at: nothing to count, and the subscribe goes nowhere
+    }
     if (!socket.clients.contains(caller.client())) {
       if (clientSockets.merge(caller.client(), 1, Integer::sum) > socketsPerClient) {
         clientSockets.computeIfPresent(caller.client(), (c, n) -> n <= 1 ? null : n - 1);

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Endpoints {
 
   private static final long KEEP_MS = 10_000;
+  private static final int KEEP_HOSTS = 10_000;
 
   /** An endpoint Herald will not send to; the message says why. */
   public static final class RefusedEndpoint extends RuntimeException {
@@ -96,7 +97,12 @@ public final class Endpoints {
     long now = System.currentTimeMillis();
     Resolved known = resolved.get(host);
     Future<Resolved> answer = known != null && known.until > now ? Future.succeededFuture(known)
-        : vertx.executeBlocking(() -> resolve(host, now), false).onSuccess(r -> resolved.put(host, r));
+        : vertx.executeBlocking(() -> resolve(host, now), false).onSuccess(r -> {
+          if (resolved.size() >= KEEP_HOSTS) {
+            resolved.clear();   // bounded: the hosts of many writes, most refused, are not kept for ever
+          }
+          resolved.put(host, r);
+        });
     return answer.compose(r -> r.refusal != null
         ? Future.failedFuture(new RefusedEndpoint("channel.endpoint " + endpoint + " " + r.refusal))
         : Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(r.address, port))));
@@ -143,9 +149,23 @@ public final class Endpoints {
     return new Resolved(until, addresses[0], null);
   }
 
-  /** What kind of address no webhook goes to without leave {@code address} is; null for a public one. */
+  /**
+   * What kind of address no webhook goes to without leave {@code address} is; null for a public one. An IPv6 address
+   * that carries an IPv4 one (NAT64 64:ff9b::/96, 6to4 2002::/16, IPv4-compatible ::a.b.c.d) is what its IPv4 one is.
+   */
   static String kind(InetAddress address) {
     byte[] b = address.getAddress();
+    byte[] carried = address.isLoopbackAddress() || address.isAnyLocalAddress() ? null : carried(b);
+    if (carried != null) {
+      try {
+        String inner = kind(InetAddress.getByAddress(carried));
+        if (inner != null) {
+          return inner;
+        }
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException("four bytes are an IPv4 address", e);
+      }
+    }
     if (address.isAnyLocalAddress() || b.length == 4 && b[0] == 0) {
       return "an unspecified";
     }
@@ -163,6 +183,26 @@ public final class Endpoints {
     }
     if (address.isMulticastAddress() || b.length == 4 && (b[0] & 0xff) >= 240) {
       return "a multicast or reserved";
+    }
+    return null;
+  }
+
+  /** The IPv4 address an IPv6 one carries, or null. */
+  private static byte[] carried(byte[] b) {
+    if (b.length != 16) {
+      return null;
+    }
+    boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+    boolean zeros = true;
+    for (int i = 4; i < 12; i++) {
+      zeros &= b[i] == 0;
+    }
+    boolean compatible = zeros && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
+    if (nat64 && zeros || compatible) {
+      return new byte[] {b[12], b[13], b[14], b[15]};
+    }
+    if (b[0] == 0x20 && b[1] == 0x02) {   // 6to4
+      return new byte[] {b[2], b[3], b[4], b[5]};
     }
     return null;
   }

@@ -47,6 +47,9 @@ final class Access implements Handler<RoutingContext> {
   /** How often an external identity provider's keys are read again (a key it rotates in is known by then). */
   private static final Logger LOG = Logger.getLogger(Access.class.getName());
   private static final int VERIFIED = 10_000;
+  /** What an identity provider's tokens may be signed with: its public keys' algorithms, never "none" nor a shared secret. */
+  private static final Set<String> EXTERNAL_ALGORITHMS = Set.of("ES256", "ES384", "ES512", "RS256", "RS384", "RS512",
+      "PS256", "PS384", "PS512");
   private static final Base64.Encoder URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final long JWKS_REFRESH_MS = 10 * 60_000;
 
@@ -66,6 +69,7 @@ final class Access implements Handler<RoutingContext> {
   };
   private JWTAuth verifier;
   private JWTAuth external;   // the identity provider's keys; null without one
+  private String ownAlgorithm;
   private Set<String> revoked = Set.of();
   private boolean listened;   // a revocation was heard: newer than what the key's answer said
 
@@ -99,8 +103,11 @@ final class Access implements Handler<RoutingContext> {
         .map(body -> {
           List<JsonObject> jwks = new ArrayList<>();
           body.toJsonObject().getJsonArray("keys").forEach(key -> jwks.add((JsonObject) key));
-          external = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks)
-              .setJWTOptions(new JWTOptions().setIssuer(config.issuer())));
+          JWTOptions expected = new JWTOptions().setIssuer(config.issuer());
+          if (config.audience() != null) {
+            expected.addAudience(config.audience());
+          }
+          external = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks).setJWTOptions(expected));
           return null;
         });
   }
@@ -114,6 +121,7 @@ final class Access implements Handler<RoutingContext> {
     return revocations.completion().compose(v -> vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEY, new JsonObject()))
         .map(reply -> {
           JsonObject key = reply.body();
+          ownAlgorithm = key.getString("algorithm");
           verifier = JWTAuth.create(vertx, new JWTAuthOptions()
               .addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("publicPem")))
               .setJWTOptions(new JWTOptions().setIssuer(key.getString("issuer"))));
@@ -170,9 +178,17 @@ final class Access implements Handler<RoutingContext> {
     if (!compact(token)) {
       return Future.failedFuture("it is not a JSON Web Token (three base64url parts, each as its bytes encode)");
     }
+    JsonObject header = part(token, 0);
+    String alg = header == null ? null : header.getString("alg");
     if (external != null && config.issuer().equals(issuer(token))) {
+      if (!EXTERNAL_ALGORITHMS.contains(alg)) {
+        return Future.failedFuture("its algorithm is " + alg + ", not one of " + EXTERNAL_ALGORITHMS);
+      }
       return external.authenticate(new TokenCredentials(token)).map(user -> {
         JsonObject claims = token(user);
+        if (!(claims.getValue("exp") instanceof Number)) {
+          throw new IllegalArgumentException("the token has no exp: it would never expire");
+        }
         String id = claims.getString("azp", claims.getString("client_id", claims.getString("sub")));
         if (id == null) {
           throw new IllegalArgumentException("the token names no client (azp, client_id or sub)");
@@ -184,6 +200,9 @@ final class Access implements Handler<RoutingContext> {
         return new Caller(id + "@" + config.issuer(), Scopes.parseGranted(scope, claims.getString("patient")),
             exp instanceof Number n ? n.longValue() : Long.MAX_VALUE);
       });
+    }
+    if (!ownAlgorithm.equals(alg)) {
+      return Future.failedFuture("its algorithm is " + alg + ", not Herald's " + ownAlgorithm);
     }
     return verifier.authenticate(new TokenCredentials(token)).compose(user -> {
       String client = user.subject();
@@ -220,10 +239,16 @@ final class Access implements Handler<RoutingContext> {
 
   /** The issuer a token says it has, unverified (to choose what to verify it with); null when it cannot be read. */
   private static String issuer(String token) {
+    JsonObject claims = part(token, 1);
+    return claims == null ? null : claims.getString("iss");
+  }
+
+  /** Part {@code index} of a compact token (0 its header, 1 its claims), unverified; null when it cannot be read. */
+  private static JsonObject part(String token, int index) {
     String[] parts = token.split("\\.");
     try {
-      return parts.length < 2 ? null
-          : new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)).getString("iss");
+      return parts.length <= index ? null
+          : new JsonObject(new String(Base64.getUrlDecoder().decode(parts[index]), StandardCharsets.UTF_8));
     } catch (RuntimeException unreadable) {
       return null;
     }

@@ -32,14 +32,19 @@ import java.util.Set;
  */
 final class AuthHandler {
 
+  /** How long after a revocation every node refuses the client's tokens (each reads revocations every 2 s). */
+  private static final long REVOKED_EVERYWHERE_MS = 5000;
+
   /** RFC 7523's client authentication by a signed JWT, as SMART Backend Services use it. */
   static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
   private final EventBus bus;
   private final Restrictions restrictions;
   private final StoreClient store;
+  private final String tokenUrl;   // what client assertions are addressed to; null: as each request names it
 
-  AuthHandler(EventBus bus, StoreClient store, Restrictions restrictions) {
+  AuthHandler(EventBus bus, StoreClient store, Restrictions restrictions, String tokenUrl) {
+    this.tokenUrl = tokenUrl;
     this.store = store;
     this.restrictions = restrictions;
     this.bus = bus;
@@ -77,7 +82,7 @@ final class AuthHandler {
         oauthError(ctx, 400, "invalid_request", "The client authenticates one way: an assertion, or its secret, not both");
       } else {
         tokenFor(ctx, new JsonObject().put("assertion", form.get("client_assertion"))
-            .put("audience", Responses.base(ctx) + "/auth/token"), form);
+            .put("audience", tokenUrl != null ? tokenUrl : Responses.base(ctx) + "/auth/token"), form);
       }
       return;
     }
@@ -185,7 +190,12 @@ final class AuthHandler {
       String client = ctx.pathParam("id");
       return bus.<JsonObject>request(Addresses.AUTH_CLIENT_REVOKE, new JsonObject().put("id", client))
           .compose(revoked -> silence(client, 0).map(off -> revoked.body().put("subscriptionsOff", off)))
-          .onSuccess(reply -> send(ctx, 200, reply));
+          .onSuccess(reply -> {
+            send(ctx, 200, reply);
+            // Again once every node refuses the client (they read revocations every 2 s): a subscription it wrote
+            // through another node meanwhile is set off too.
+            ctx.vertx().setTimer(REVOKED_EVERYWHERE_MS, t -> silence(client, 0));
+          });
     });
   }
 

@@ -38,7 +38,11 @@ final class HistoryHandler {
     return store.request(Addresses.STORE_HISTORY, command).map(reply -> {
       String base = Responses.base(ctx);
       JsonArray rows = reply.getJsonArray("entries");
-      JsonArray entries = Bundles.changeEntries(base, readable == null ? rows : within(readable, rows));
+      JsonArray shown = readable == null ? rows : within(readable, rows);
+      if (id != null && shown.isEmpty() && !rows.isEmpty()) {   // none of it may be seen: as if it did not exist
+        throw Errors.notFound(type + "/" + id + " does not exist");
+      }
+      JsonArray entries = Bundles.changeEntries(base, shown);
       String self = base + ctx.request().uri();
       String next = null;
       if (reply.getBoolean("more")) {

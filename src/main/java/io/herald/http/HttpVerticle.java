@@ -97,14 +97,14 @@ public final class HttpVerticle extends VerticleBase {
       Owners owners = new Owners(store);   // then: a client's subscriptions are its own
       router.route("/fhir/Subscription/:id").handler(owners::check);
       router.route("/fhir/Subscription/:id/*").handler(owners::check);
-      AuthHandler auth = new AuthHandler(vertx.eventBus(), store, restrictions);
-      router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(auth::token);
-      router.post("/auth/token").failureHandler(auth::tokenFailure);
+      AuthHandler tokens = new AuthHandler(vertx.eventBus(), store, restrictions, auth.tokenUrl());
+      router.post("/auth/token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(tokens::token);
+      router.post("/auth/token").failureHandler(tokens::tokenFailure);
       only(router, "/auth/token", "POST");
-      withBody(router.post("/auth/clients"), body, "application/json").handler(auth::addClient);
-      get(router, "/auth/clients").handler(auth::clients);
+      withBody(router.post("/auth/clients"), body, "application/json").handler(tokens::addClient);
+      get(router, "/auth/clients").handler(tokens::clients);
       only(router, "/auth/clients", "GET, HEAD, POST");
-      router.delete("/auth/clients/:id").handler(auth::revoke);
+      router.delete("/auth/clients/:id").handler(tokens::revoke);
       only(router, "/auth/clients/:id", "DELETE");
     }
     bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate ? access::verify : null,

@@ -202,7 +202,7 @@ final class ResourceHandler {
           .compose(reply -> {
             written(subscription, reply);
             String id = reply.getJsonObject("resource").getString("id");
-            return secrets.shown(ctx, subscription, id).map(v -> {
+            return secrets.shown(ctx, subscription, id, true).map(v -> {
               Responses.resource(ctx, 201, reply, type, id, true);
               return reply;
             });
@@ -223,18 +223,19 @@ final class ResourceHandler {
       Criteria readable = restrictions.readable(ctx, type);
       return store.request(Addresses.STORE_READ, command).map(reply -> {
         if (!Restrictions.within(readable, reply.getJsonObject("resource"))) {
-          throw outside(type, id);
+          throw outside(ctx, type, id);
         }
         Responses.resource(ctx, 200, reply, type, id, false);
         return reply;
       }).recover(failure -> readable != null && failure instanceof ReplyException r && r.failureCode() == Failures.GONE
-          ? Future.failedFuture(outside(type, id)) : Future.failedFuture(failure));   // what it was is not the caller's to know
+          ? Future.failedFuture(outside(ctx, type, id)) : Future.failedFuture(failure));   // not the caller's to know
     });
   }
 
-  /** What the caller's scopes do not let it see does not exist for it. */
-  private static RuntimeException outside(String type, String id) {
-    return Errors.notFound("There is no " + type + "/" + id + " within the token's scopes");
+  /** What the caller's scopes do not let it see does not exist for it: the store's own answer for what does not. */
+  private static RuntimeException outside(RoutingContext ctx, String type, String id) {
+    String vid = ctx.pathParam("vid");
+    return Errors.notFound((vid == null ? "" : "Version " + vid + " of ") + type + "/" + id + " does not exist");
   }
 
   void update(RoutingContext ctx) {
@@ -262,7 +263,7 @@ final class ResourceHandler {
         return store.request(Addresses.STORE_UPDATE, command).compose(reply -> {
           written(subscription, reply);
           boolean created = "create".equals(reply.getString("interaction"));
-          return secrets.shown(ctx, subscription, id).map(v -> {
+          return secrets.shown(ctx, subscription, id, created).map(v -> {
             Responses.resource(ctx, created ? 201 : 200, reply, type, id, created);
             return reply;
           });

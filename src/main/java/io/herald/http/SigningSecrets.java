@@ -31,12 +31,16 @@ final class SigningSecrets {
     this.subscriptions = subscriptions;
   }
 
-  /** For a rest-hook subscription just written: its secret in the response's header when it was made now. */
-  Future<Void> shown(RoutingContext ctx, Subscription written, String id) {
+  /**
+   * For a rest-hook subscription just written: its secret in the response's header when it was made now. One that was
+   * created ({@code created}; also one written again after it was deleted) gets a new one; an update keeps its own.
+   */
+  Future<Void> shown(RoutingContext ctx, Subscription written, String id, boolean created) {
     if (written == null || !written.channel().type().equals(RestHookChannel.TYPE)) {
       return Future.succeededFuture();
     }
-    return store.request(Addresses.WEBHOOK_SECRET_MAKE, new JsonObject().put("subscription", id)).map(reply -> {
+    String ask = created ? Addresses.WEBHOOK_SECRET_ROTATE : Addresses.WEBHOOK_SECRET_MAKE;
+    return store.request(ask, new JsonObject().put("subscription", id)).map(reply -> {
       if (reply.getString("secret") != null) {
         ctx.response().putHeader(HEADER, reply.getString("secret")).putHeader("Cache-Control", "no-store");
       }

@@ -157,12 +157,13 @@ public final class Subscriptions {
   /**
    * {@code criteria} within what the writer of {@code subscription} may read ({@link Writer#scopes}): ANDed with its
    * scopes' restriction of the type ({@code system/Observation.rs?category=vital-signs}, {@code patient/...}); null when
-   * it may not read the type at all. Unchanged for a subscription written with authentication off.
+   * it may not read the type at all. Unchanged for a subscription written with authentication off (no writer); one
+   * whose writer had no scopes hears nothing.
    */
   public Criteria within(JsonObject subscription, Criteria criteria) {
     Scopes scopes = Writer.scopes(subscription);
     if (scopes == null) {
-      return criteria;
+      return Writer.of(subscription) == null ? criteria : null;
     }
     String restriction = scopes.mayHear(criteria.type()) ? scopes.restriction(criteria.type(), 'r') : null;
     if (restriction == null || restriction.isEmpty()) {

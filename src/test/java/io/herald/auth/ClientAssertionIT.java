@@ -103,6 +103,9 @@ class ClientAssertionIT {
       Reply refused = exchange(assertion(client, bad));
       assertEquals(401, refused.status, bad.encode() + " → " + refused);
     }
+    String unsigned = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(
+        StandardCharsets.UTF_8)) + "." + assertion(client, claims()).split("\\.")[1] + ".";
+    assertEquals(401, exchange(unsigned).status, "alg none");
     Reply foreign = exchange(assertion(stranger, claims()));
     assertEquals(401, foreign.status, "signed by another key: " + foreign);
     Reply secret = bearer.tokenReply("backend", "any-secret", null);

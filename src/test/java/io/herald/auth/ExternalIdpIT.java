@@ -69,9 +69,12 @@ class ExternalIdpIT {
     String ward = token(signer, ISSUER, "openid profile email system/Observation.rs");
     assertEquals(200, bearer.get("/Observation", ward).status);
     assertEquals(403, bearer.get("/Patient", ward).status, "a scope it was not given");
-    assertEquals(201, bearer.send(bearer.fhir("POST", "/Subscription", new JsonObject().put("resourceType", "Subscription")
-        .put("status", "active").put("reason", "idp").put("criteria", "Observation")
-        .put("channel", new JsonObject().put("type", "poll")).encode()), ward).status);
+    String subscription = new JsonObject().put("resourceType", "Subscription").put("status", "active").put("reason", "idp")
+        .put("criteria", "Observation").put("channel", new JsonObject().put("type", "poll")).encode();
+    assertEquals(201, bearer.send(bearer.fhir("POST", "/Subscription", subscription), ward).status);
+    String nothing = token(signer, ISSUER, "openid profile email");
+    assertEquals(403, bearer.send(bearer.fhir("POST", "/Subscription", subscription), nothing).status,
+        "a token with none of Herald's scopes hears nothing");
   }
 
   @Test

@@ -154,12 +154,21 @@ class ScopedAccessIT {
       assertEquals(PATIENT_1.contains(id) ? 200 : 404, bearer.get("/Observation/" + id, patient).status, id);
       String version = bearer.get("/Observation/" + id, admin).json().getJsonObject("meta").getString("versionId");
       assertEquals(VITALS.contains(id) ? 200 : 404, bearer.get("/Observation/" + id + "/_history/" + version, vitals).status, id);
-      assertEquals(VITALS.contains(id) ? Set.of(id) : Set.of(), named(entries(bearer.get("/Observation/" + id + "/_history",
-          vitals))));
+      Reply history = bearer.get("/Observation/" + id + "/_history", vitals);
+      if (VITALS.contains(id)) {
+        assertEquals(Set.of(id), named(entries(history)));
+      } else {
+        assertEquals(404, history.status, "as if it did not exist: " + history);
+        assertEquals(bearer.get("/Observation/nothing-here/_history", vitals).diagnostics(),
+            history.diagnostics().replace(id, "nothing-here"), "the same answer as for what does not exist");
+      }
     }
     assertEquals(VITALS, named(bearer.get("/Observation/_history", vitals).text));
     assertEquals(PATIENT_1, named(bearer.get("/Observation/_history", patient).text));
     assertEquals(200, bearer.get("/Patient?_id=p1", patient).status);
+    assertEquals(bearer.get("/Observation/nothing-here", vitals).diagnostics(),
+        bearer.get("/Observation/p1-lab", vitals).diagnostics().replace("p1-lab", "nothing-here"),
+        "what it may not see reads as what does not exist");
     assertEquals(403, bearer.get("/Patient", vitals).status);
     assertEquals(403, bearer.get("/Encounter", patient).status);
   }
@@ -207,5 +216,7 @@ class ScopedAccessIT {
         + "\"system/Observation.rs?nonsense=1\"}"), admin).status);
     Reply wider = bearer.tokenReply("vitals", "wrong", null);
     assertEquals(401, wider.status);
+    Reply none = bearer.tokenReply("admin", ADMIN_SECRET, "");
+    assertEquals(400, none.status, "a token of no scopes, which could subscribe to nothing: " + none);
   }
 }

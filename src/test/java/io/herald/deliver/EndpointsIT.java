@@ -40,7 +40,9 @@ class EndpointsIT {
           {"http://localhost:9/hook", "loopback"}, {"http://[::1]:9/hook", "loopback"},
           {"http://169.254.169.254/latest/meta-data/", "link-local"}, {"http://192.168.1.10/hook", "private"},
           {"http://172.16.0.1/hook", "private"}, {"http://0.0.0.0:9/hook", "unspecified"},
-          {"http://100.64.0.1/hook", "carrier-grade"}, {"http://[fd00::1]/hook", "private"}}) {
+          {"http://100.64.0.1/hook", "carrier-grade"}, {"http://[fd00::1]/hook", "private"},
+          {"http://[64:ff9b::7f00:1]/hook", "loopback"}, {"http://[2002:a9fe:a9fe::1]/hook", "link-local"},
+          {"http://[::c0a8:101]/hook", "private"}}) {
         Reply reply = hook(node, "refused", refused[0]);
         assertEquals(400, reply.status, refused[0] + " → " + reply);
         assertTrue(reply.diagnostics().contains(refused[1]) && reply.diagnostics().contains("deliver.allowedHosts"),

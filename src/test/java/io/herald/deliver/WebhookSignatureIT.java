@@ -93,6 +93,12 @@ class WebhookSignatureIT {
     Receiver.Received full = receiver.acknowledged("/full").get(0);
     assertTrue(full.body().contains("Signed"));
     assertTrue(verifies(secret, full), full.headers().encode());
+    String header = full.headers().getString("x-herald-signature");
+    String t = header.substring(2, header.indexOf(','));
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String v2 = HexFormat.of().formatHex(mac.doFinal((t + ".PUT." + full.path() + "." + full.body()).getBytes(StandardCharsets.UTF_8)));
+    assertTrue(header.endsWith(",v2=" + v2), "v2 binds the method and the target: " + header);
     assertFalse(verifies(bodiless, full), "another subscription's secret does not verify it");
     assertTrue(verifies(bodiless, receiver.acknowledged("/empty").get(0)), "a request without a body signs \"t.\"");
     Receiver.Received tampered = new Receiver.Received(full.method(), full.path(), full.body().replace("Signed", "Forged"),

@@ -99,7 +99,8 @@ public final class RestHookChannel implements Channel {
     return secrets.of(subscription).compose(secret -> secret == null
             ? Future.failedFuture("Subscription/" + subscription + " has no signing secret yet")
             : endpoints.address(vertx, URI.create(url)).map(server -> options.setServer(server).setFollowRedirects(false)
-                .putHeader(Signatures.HEADER, Signatures.sign(secret, System.currentTimeMillis() / 1000, body))))
+                .putHeader(Signatures.HEADER, Signatures.sign(secret, System.currentTimeMillis() / 1000,
+                    options.getMethod().name(), options.getURI(), body))))
         .compose(client::request)
         .compose(request -> body == null ? request.send() : request.send(body))
         .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2

@@ -12,8 +12,11 @@ import java.util.HexFormat;
 
 /**
  * How a webhook request is signed, so that its receiver can tell it came from Herald, unaltered and recently:
- * {@code X-Herald-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}, keyed with the subscription's secret
- * (its UTF-8 bytes); a request without a body signs {@code "t."}. Pure: no io.vertx beyond Buffer.
+ * {@code X-Herald-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">,v2=<hex HMAC-SHA256 of
+ * "t.METHOD.target.body">}, keyed with the subscription's secret (its UTF-8 bytes); a request without a body has an
+ * empty body. {@code v2} binds the method and the request target (path and query) too, so that the signature of a
+ * request without a body (a DELETE of a resource, a notification without payload) cannot be carried over to another.
+ * Pure: no io.vertx beyond Buffer.
  */
 public final class Signatures {
 
@@ -31,16 +34,19 @@ public final class Signatures {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  /** The header's value for {@code body} (null: none) sent at {@code unixSeconds}. */
-  public static String sign(String secret, long unixSeconds, Buffer body) {
+  /** The header's value for {@code method} {@code target} with {@code body} (null: none) sent at {@code unixSeconds}. */
+  public static String sign(String secret, long unixSeconds, String method, String target, Buffer body) {
+    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+    return "t=" + unixSeconds + ",v1=" + hmac(secret, unixSeconds + ".", bytes)
+        + ",v2=" + hmac(secret, unixSeconds + "." + method + "." + target + ".", bytes);
+  }
+
+  private static String hmac(String secret, String prefix, byte[] body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update((unixSeconds + ".").getBytes(StandardCharsets.US_ASCII));
-      if (body != null) {
-        mac.update(body.getBytes());
-      }
-      return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(mac.doFinal());
+      mac.update(prefix.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(mac.doFinal(body));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
     }
