@@ -2,6 +2,7 @@ package io.herald;
 
 import io.herald.auth.AuthConfig;
 import io.herald.auth.AuthVerticle;
+import io.herald.auth.ClientSockets;
 import io.herald.cluster.Members;
 import io.herald.criteria.CriteriaParser;
 import io.herald.deliver.Channels;
@@ -79,13 +80,15 @@ public final class Herald {
     return vertx.executeBlocking(() -> Registries.load(store.searchParameters()))
         .compose(registry -> {
           CriteriaParser parser = new CriteriaParser(registry.registry());
-          Subscriptions subscriptions = new Subscriptions(parser, Channels.rules(), topics.r4b());
+          Subscriptions subscriptions = new Subscriptions(parser, Channels.rules(), topics.r4b(),
+              topics.maxCriteriaLength());
           TopicParser topicParser = new TopicParser(parser, registry.registry());
           Filters filters = new Filters(parser, registry.registry());
+          ClientSockets clientSockets = new ClientSockets(auth.socketsPerClient());
           return vertx.deployVerticle(new StoreVerticle(store, registry))
               .compose(id -> {
                 storeId.set(id);
-                return vertx.deployVerticle(new AuthVerticle(store.pgUri(), auth));
+                return vertx.deployVerticle(new AuthVerticle(store.pgUri(), auth, clientSockets));
               })
               .compose(id -> {
                 authId.set(id);
@@ -102,13 +105,13 @@ public final class Herald {
               })
               .compose(id -> {
                 retentionId.set(id);
-                return vertx.deployVerticle(new LiveVerticle(store.pgUri(), new CriteriaParser(registry.registry()),
+                return vertx.deployVerticle(new LiveVerticle(store.pgUri(), new CriteriaParser(registry.registry()), topics.maxCriteriaLength(),
                     live, metrics));
               })
               .compose(id -> {
                 liveId.set(id);
                 return vertx.deployVerticle(() -> new HttpVerticle(http, registry.registry(), subscriptions,
-                        topicParser, filters, topics, endpoints, metrics, auth),
+                        topicParser, filters, topics, endpoints, metrics, auth, clientSockets),
                     new DeploymentOptions().setInstances(http.instances()));
               });
         })

@@ -47,6 +47,7 @@ public final class AuthVerticle extends VerticleBase {
 
   private final String pgUri;
   private final AuthConfig config;
+  private final ClientSockets clientSockets;
   private Pool pool;
   private Clients clients;
   private SigningKey key;
@@ -56,7 +57,9 @@ public final class AuthVerticle extends VerticleBase {
   private boolean looking;
   private boolean lookAgain;
 
-  public AuthVerticle(String pgUri, AuthConfig config) {
+  /** @param clientSockets the node's count of sockets per client, told to the cluster while this runs */
+  public AuthVerticle(String pgUri, AuthConfig config, ClientSockets clientSockets) {
+    this.clientSockets = clientSockets;
     this.pgUri = pgUri;
     this.config = config;
   }
@@ -67,6 +70,7 @@ public final class AuthVerticle extends VerticleBase {
       return Future.succeededFuture();   // no tokens, no clients: nothing to serve
     }
     pool = Database.pool(vertx, Database.connectOptions(pgUri), 2);
+    clientSockets.start(vertx);
     clients = new Clients(vertx, pool);
     return SigningKey.load(pool).compose(loaded -> {
       key = loaded;
@@ -93,7 +97,7 @@ public final class AuthVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return pool == null ? Future.succeededFuture() : pool.close();
+    return clientSockets.stop().eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   /** The first start: the admin client, with the configured secret or one made up and printed this once. */

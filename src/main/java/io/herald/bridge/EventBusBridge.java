@@ -1,6 +1,7 @@
 package io.herald.bridge;
 
 import io.herald.auth.Caller;
+import io.herald.auth.ClientSockets;
 import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
 import io.herald.bus.Failures;
@@ -10,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -45,13 +45,11 @@ public final class EventBusBridge {
     final String id = UUID.randomUUID().toString();
     final Map<String, Long> addresses = new HashMap<>();
     final Set<String> registered = new HashSet<>();
-    final Set<String> clients = new HashSet<>();
+    final Map<String, Future<Boolean>> clients = new HashMap<>();   // whose tokens it subscribed with: counted or not
     long expiresAt = Long.MAX_VALUE;
     long expiry = -1;   // the timer that closes it then
   }
 
-  /** How many live subscriptions one socket may hold (addresses handed to it, ended ones included until it closes). */
-  static final int MAX_SUBSCRIPTIONS = 100;
 
   /** This node's live verticle, never another node's. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -59,19 +57,22 @@ public final class EventBusBridge {
   private final Vertx vertx;
   private final int maxQueuedBytes;
   private final Function<String, Future<Caller>> tokens;
-  private final int socketsPerClient;
+  private final ClientSockets clientSockets;
+  private final int subscriptionsPerSocket;
   /** Open sockets by client, on this node (all its HTTP verticles). */
-  private final LocalMap<String, Integer> clientSockets;
   private final Map<SockJSSocket, Socket> sockets = new HashMap<>();
 
   /**
    * @param maxQueuedBytes how much a socket's outgoing queue may hold before it overflows
    * @param tokens the caller of a bearer token, failing for one that is not valid; null when authentication is off
-   * @param socketsPerClient how many sockets one client may have subscribe on this node
+   * @param subscriptionsPerSocket how many live subscriptions one socket may hold (addresses handed to it, ended ones
+   *                               included until it closes)
+   * @param clientSockets how many sockets each client subscribed on, across the cluster; null when authentication is off
    */
-  public EventBusBridge(Vertx vertx, int maxQueuedBytes, Function<String, Future<Caller>> tokens, int socketsPerClient) {
-    this.socketsPerClient = socketsPerClient;
-    this.clientSockets = vertx.sharedData().getLocalMap("herald.bridge.client-sockets");
+  public EventBusBridge(Vertx vertx, int maxQueuedBytes, int subscriptionsPerSocket, Function<String, Future<Caller>> tokens,
+                        ClientSockets clientSockets) {
+    this.subscriptionsPerSocket = subscriptionsPerSocket;
+    this.clientSockets = clientSockets;
     this.vertx = vertx;
     this.maxQueuedBytes = maxQueuedBytes;
     this.tokens = tokens;
@@ -89,7 +90,7 @@ public final class EventBusBridge {
       Set<String> revoked = new HashSet<>();
       m.body().getJsonArray("clients").forEach(id -> revoked.add((String) id));
       sockets.forEach((raw, socket) -> {
-        if (socket.clients.stream().anyMatch(revoked::contains)) {
+        if (socket.clients.keySet().stream().anyMatch(revoked::contains)) {
           raw.close();
         }
       });
@@ -123,7 +124,11 @@ public final class EventBusBridge {
       case SOCKET_CLOSED, SOCKET_ERROR -> {
         sockets.remove(raw);
         vertx.cancelTimer(socket.expiry);
-        socket.clients.forEach(client -> clientSockets.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1));
+        socket.clients.forEach((client, counted) -> counted.onSuccess(taken -> {
+          if (taken) {
+            clientSockets.release(client);
+          }
+        }));
         vertx.eventBus().send(Addresses.LIVE_CLOSED, new JsonObject().put("socket", socket.id), LOCAL);
         event.complete(true);
       }
@@ -171,35 +176,36 @@ public final class EventBusBridge {
     }
     Object body = message.getValue("body");
     String type = body instanceof JsonObject b && b.getValue("resourceType") instanceof String t ? t : null;
-    return tokens.apply(header.substring(7).trim()).map(caller -> {
+    return tokens.apply(header.substring(7).trim()).compose(caller -> {
       Scopes scopes = caller.scopes();
       if (type != null && !scopes.mayHear(type)) {
-        return refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow reading " + type);
+        return Future.succeededFuture(refusal(Failures.FORBIDDEN, "The token's scopes (" + scopes + ") do not allow"
+            + " reading " + type));
       }
-      if (!heldBy(raw, socket, caller)) {
-        return refusal(Failures.FORBIDDEN, "Client " + caller.client() + " has " + socketsPerClient + " sockets subscribed"
-            + " on this node, the most it may (auth.socketsPerClient)");
-      }
-      return type == null ? null : new JsonObject().put("scope", scopes.restriction(type, 'r'));
-    })
-        .otherwise(e -> refusal(Failures.UNAUTHENTICATED, "The bearer token is not valid: " + e.getMessage()));
+      return heldBy(raw, socket, caller).map(held -> !held
+          ? refusal(Failures.FORBIDDEN, "Client " + caller.client() + " has as many sockets subscribed as it may"
+              + " (auth.socketsPerClient, across the cluster)")
+          : type == null ? null : new JsonObject().put("scope", scopes.restriction(type, 'r')));
+    }, e -> Future.succeededFuture(refusal(Failures.UNAUTHENTICATED, "The bearer token is not valid: " + e.getMessage())));
   }
 
   /**
    * A socket that subscribes with {@code caller}'s token lives no longer than it: it is closed when the token expires
    * (a client resubscribes with a fresh one), or when its client is revoked. False when the client has as many sockets
-   * as it may already.
+   * as it may already (the socket is counted once per client, at its first subscribe).
    */
-  private boolean heldBy(SockJSSocket raw, Socket socket, Caller caller) {
+  private Future<Boolean> heldBy(SockJSSocket raw, Socket socket, Caller caller) {
     if (sockets.get(raw) != socket) {
-      return true;   // closed while its token was looked at: nothing to count, and the subscribe goes nowhere
+      return Future.succeededFuture(true);   // closed while its token was looked at: the subscribe goes nowhere
     }
-    if (!socket.clients.contains(caller.client())) {
-      if (clientSockets.merge(caller.client(), 1, Integer::sum) > socketsPerClient) {
-        clientSockets.computeIfPresent(caller.client(), (c, n) -> n <= 1 ? null : n - 1);
-        return false;
-      }
-      socket.clients.add(caller.client());
+    Future<Boolean> counted = socket.clients.get(caller.client());
+    if (counted == null) {
+      counted = clientSockets.take(vertx, caller.client()).onSuccess(taken -> {
+        if (!taken) {
+          socket.clients.remove(caller.client());   // refused: asked again at its next subscribe
+        }
+      });   // taken, and the socket closed meanwhile: its close released it (it waits for this answer)
+      socket.clients.put(caller.client(), counted);
     }
     if (caller.expiresAt() < socket.expiresAt) {
       socket.expiresAt = caller.expiresAt();
@@ -207,7 +213,7 @@ public final class EventBusBridge {
       long delay = Math.max(1, caller.expiresAt() * 1000 - System.currentTimeMillis());
       socket.expiry = vertx.setTimer(delay, t -> raw.close());
     }
-    return true;
+    return counted;
   }
 
   private static JsonObject refusal(int code, String message) {
@@ -233,7 +239,7 @@ public final class EventBusBridge {
       body.mergeIn(checked);
     }
     if (Addresses.LIVE_SUBSCRIBE.equals(to)) {
-      if (socket.addresses.size() >= MAX_SUBSCRIPTIONS) {
+      if (socket.addresses.size() >= subscriptionsPerSocket) {
         return false;   // refused: a socket holds at most this many live subscriptions
       }
       String address = Addresses.OUT_LIVE + UUID.randomUUID();

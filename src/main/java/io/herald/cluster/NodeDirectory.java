@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * A view the cluster shares of what each node holds: each node writes its own entry, under its name, in a map of the
  * cluster (Hazelcast's, through Vert.x) when it changed (at most every {@code WRITE_MS}) and at least before it
  * expires ({@code TTL_MS}), so a node that dies drops out of the view by itself; any node lists every entry
- * ({@link #list}). A view, not state: nothing is decided from it. Confined to the context that made it.
+ * ({@link #list}). A view, not state: nothing that must hold is decided from it (a limit that may be passed by what
+ * has not been told yet, at most). Confined to the context that made it, but for {@link #changed} and {@link #node}.
  */
 public final class NodeDirectory {
 
@@ -27,7 +28,7 @@ public final class NodeDirectory {
   private final String node;
   private final Supplier<JsonObject> entry;
   private final long timer;
-  private boolean changed;
+  private volatile boolean changed;
   private boolean published;   // an entry of this node is (or may be) in the map
   private long written;
   private Future<?> writing = Future.succeededFuture();
@@ -43,7 +44,12 @@ public final class NodeDirectory {
     this.timer = vertx.setPeriodic(WRITE_MS / 5, id -> write());
   }
 
-  /** What this node holds changed: written within {@code WRITE_MS}. */
+  /** This node's name in the map. */
+  public String node() {
+    return node;
+  }
+
+  /** What this node holds changed: written within {@code WRITE_MS}. From any thread. */
   public void changed() {
     changed = true;
   }

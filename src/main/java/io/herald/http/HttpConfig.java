@@ -12,9 +12,11 @@ import io.vertx.core.json.JsonObject;
  * @param headerTimeoutSeconds    a connection whose first request head is not complete this long after it opened is closed
  * @param keepAliveSeconds        a connection idle this long between requests is closed
  * @param socketQueueBytes        how much a SockJS socket's outgoing queue may hold before it overflows
+ * @param subscriptionsPerSocket  how many live subscriptions one SockJS socket may make
  */
 public record HttpConfig(String host, int port, int instances, long bodyLimitBytes, int shutdownTimeoutSeconds,
-                         int maxPollSeconds, int headerTimeoutSeconds, int keepAliveSeconds, int socketQueueBytes) {
+                         int maxPollSeconds, int headerTimeoutSeconds, int keepAliveSeconds, int socketQueueBytes,
+                         int subscriptionsPerSocket) {
 
   public static HttpConfig from(JsonObject http) {
     return new HttpConfig(http.getString("host", "0.0.0.0"),
@@ -25,11 +27,12 @@ public record HttpConfig(String host, int port, int instances, long bodyLimitByt
         Config.integer(http, "maxPollSeconds", 1, 3600),
         Config.integer(http, "headerTimeoutSeconds", 1, 3600),
         Config.integer(http, "keepAliveSeconds", 1, 3600),
-        Config.integer(http, "socketQueueBytes", 1024, Integer.MAX_VALUE));
+        Config.integer(http, "socketQueueBytes", 1024, Integer.MAX_VALUE),
+        Config.integer(http, "subscriptionsPerSocket", 1, 100_000));
   }
 
   public HttpConfig withPort(int newPort) {
     return new HttpConfig(host, newPort, instances, bodyLimitBytes, shutdownTimeoutSeconds, maxPollSeconds,
-        headerTimeoutSeconds, keepAliveSeconds, socketQueueBytes);
+        headerTimeoutSeconds, keepAliveSeconds, socketQueueBytes, subscriptionsPerSocket);
   }
 }

@@ -5,6 +5,7 @@ import io.herald.Herald;
 import io.herald.Metrics;
 import io.herald.bus.Addresses;
 import io.herald.auth.AuthConfig;
+import io.herald.auth.ClientSockets;
 import io.herald.criteria.CriteriaParser;
 import io.herald.deliver.Endpoints;
 import io.herald.criteria.Registry;
@@ -48,14 +49,16 @@ public final class HttpVerticle extends VerticleBase {
   private final Metrics metrics;
   private final boolean authenticate;
   private final AuthConfig auth;
+  private final ClientSockets clientSockets;
   private HttpServer server;
   private PollWaiters waiters;
   private EventBusBridge bridge;
 
   public HttpVerticle(HttpConfig config, Registry registry, Subscriptions subscriptions, TopicParser topics,
                       Filters filters, SubscriptionsConfig topicConfig, Endpoints endpoints, Metrics metrics,
-                      AuthConfig auth) {
+                      AuthConfig auth, ClientSockets clientSockets) {
     this.auth = auth;
+    this.clientSockets = clientSockets;
     this.endpoints = endpoints;
     this.metrics = metrics;
     this.authenticate = auth.enabled();
@@ -107,8 +110,8 @@ public final class HttpVerticle extends VerticleBase {
       router.delete("/auth/clients/:id").handler(tokens::revoke);
       only(router, "/auth/clients/:id", "DELETE");
     }
-    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), authenticate ? access::verify : null,
-        auth.socketsPerClient());
+    bridge = new EventBusBridge(vertx, config.socketQueueBytes(), config.subscriptionsPerSocket(),
+        authenticate ? access::verify : null, authenticate ? clientSockets : null);
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
     get(router, "/metrics").handler(metrics.scrape());

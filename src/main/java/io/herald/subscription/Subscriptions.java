@@ -48,6 +48,7 @@ public final class Subscriptions {
       "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
 
   private final CriteriaParser parser;
+  private final int maxCriteriaLength;
   private final boolean r4bByDefault;
   private final Map<String, ChannelRule> channels;
   private final String channelNames;
@@ -59,6 +60,13 @@ public final class Subscriptions {
    * @param r4bByDefault topic-based subscriptions' statuses in R4B's shape unless their payload asks for R4
    */
   public Subscriptions(CriteriaParser parser, Map<String, ChannelRule> channels, boolean r4bByDefault) {
+    this(parser, channels, r4bByDefault, 2048);
+  }
+
+  /** @param maxCriteriaLength the longest criteria, or topic filter, in characters */
+  public Subscriptions(CriteriaParser parser, Map<String, ChannelRule> channels, boolean r4bByDefault,
+                       int maxCriteriaLength) {
+    this.maxCriteriaLength = maxCriteriaLength;
     this.parser = parser;
     this.r4bByDefault = r4bByDefault;
     this.channels = Collections.unmodifiableMap(new LinkedHashMap<>(channels));
@@ -119,7 +127,14 @@ public final class Subscriptions {
     }
     Subscription.Kind kind;
     if (TopicKinds.isTopicBased(resource)) {
-      kind = TopicKinds.parse(resource, (String) type, r4bByDefault);
+      Subscription.TopicKind topical = TopicKinds.parse(resource, (String) type, r4bByDefault);
+      for (String filter : topical.filters()) {
+        if (filter.length() > maxCriteriaLength) {
+          throw new SubscriptionException("a filter criteria is " + filter.length() + " characters; at most "
+              + maxCriteriaLength + " are taken (subscriptions.maxCriteriaLength)");
+        }
+      }
+      kind = topical;
     } else if (TopicKinds.CHANNELS.contains(type) && !type.equals("rest-hook")) {
       throw new SubscriptionException("channel.type " + type + " is for topic-based subscriptions (criteria a "
           + "SubscriptionTopic's canonical URL); a criteria subscription takes rest-hook or poll");
@@ -179,6 +194,10 @@ public final class Subscriptions {
   private Criteria criteria(Object written) {
     if (!(written instanceof String text) || text.isBlank()) {
       throw new SubscriptionException("criteria is required: a search expression such as Patient?name=smith");
+    }
+    if (text.length() > maxCriteriaLength) {
+      throw new SubscriptionException("criteria is " + text.length() + " characters; at most " + maxCriteriaLength
+          + " are taken (subscriptions.maxCriteriaLength)");
     }
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) < 0x20 || text.charAt(i) == 0x7f) {

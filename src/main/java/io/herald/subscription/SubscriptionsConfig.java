@@ -12,8 +12,10 @@ import io.vertx.core.json.JsonObject;
  * @param baseUrl             the URL notifications name Herald by ({@code https://herald.example.org}; the FHIR base is
  *                            under it at {@code /fhir}); default {@code http://localhost:{port}}
  * @param bindingTokenSeconds how long a websocket binding token may be used
+ * @param maxCriteriaLength   the longest criteria (of a criteria or a live subscription) or filter (of a topic-based
+ *                            one), in characters
  */
-public record SubscriptionsConfig(boolean r4b, String baseUrl, int bindingTokenSeconds) {
+public record SubscriptionsConfig(boolean r4b, String baseUrl, int bindingTokenSeconds, int maxCriteriaLength) {
 
   public static SubscriptionsConfig from(JsonObject subscriptions, int port) {
     String shape = subscriptions.getString("statusShape", "r4");
@@ -26,6 +28,7 @@ public record SubscriptionsConfig(boolean r4b, String baseUrl, int bindingTokenS
     }
     String url = base == null ? "http://localhost:" + port : ((String) base).replaceAll("/+$", "");
     return new SubscriptionsConfig(shape.equals("r4b"), url,
-        Config.integer(subscriptions, "bindingTokenSeconds", 1, 86_400));
+        Config.integer(subscriptions, "bindingTokenSeconds", 1, 86_400),
+        Config.integer(subscriptions, "maxCriteriaLength", 16, 1_000_000));
   }
 }

@@ -33,7 +33,9 @@ class LimitsIT {
   static void start() {
     node = HeraldNode.start(TestDatabase.freshDatabase(), new JsonObject().put("auth", new JsonObject()
         .put("enabled", true).put("adminSecret", ADMIN_SECRET).put("requestsPerSecond", 20)
-        .put("subscriptionsPerClient", 2).put("socketsPerClient", 1)));
+        .put("subscriptionsPerClient", 2).put("socketsPerClient", 1))
+        .put("http", new JsonObject().put("subscriptionsPerSocket", 5))
+        .put("subscriptions", new JsonObject().put("maxCriteriaLength", 100)));
     bearer = new Bearer(node);
     admin = bearer.token("admin", ADMIN_SECRET, null);
   }
@@ -82,6 +84,35 @@ class LimitsIT {
         "an update of one it has");
     assertEquals(200, bearer.send(bearer.fhir("DELETE", "/Subscription/k1", null), keeper).status);
     assertEquals(201, bearer.send(bearer.fhir("PUT", "/Subscription/k3", subscription("k3")), keeper).status);
+  }
+
+  @Test
+  void criteriaAndSocketsAreBounded() throws Exception {
+    String reader = bearer.client(admin, "{\"id\":\"reader\",\"scopes\":\"system/Patient.rs\"}");
+    String longCriteria = "Patient?family=" + "x".repeat(100);
+    Reply tooLong = bearer.send(bearer.fhir("POST", "/Subscription", new JsonObject().put("resourceType", "Subscription")
+        .put("status", "active").put("reason", "long").put("criteria", longCriteria)
+        .put("channel", new JsonObject().put("type", "poll")).encode()), reader);
+    assertEquals(400, tooLong.status, tooLong.toString());
+    assertTrue(tooLong.diagnostics().contains("maxCriteriaLength"), tooLong.diagnostics());
+    JsonObject headers = new JsonObject().put("Authorization", "Bearer " + reader);
+    Vertx browser = Vertx.vertx();
+    try {
+      BridgeSocket socket = new BridgeSocket(browser, "127.0.0.1", node.herald.port());
+      JsonObject refused = socket.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient")
+          .put("criteria", "family=" + "x".repeat(100)), headers);
+      assertEquals("err", refused.getString("type"), refused.encode());
+      assertTrue(refused.getString("message").contains("maxCriteriaLength"), refused.encode());
+      for (int i = 1; i < 5; i++) {
+        assertEquals("rec", socket.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient"), headers)
+            .getString("type"), "subscription " + (i + 1) + " of 5 on the socket");
+      }
+      JsonObject sixth = socket.request(Addresses.LIVE_SUBSCRIBE, new JsonObject().put("resourceType", "Patient"), headers);
+      assertEquals("err", sixth.getString("type"), "past http.subscriptionsPerSocket: " + sixth.encode());
+      socket.close();
+    } finally {
+      browser.close().await();
+    }
   }
 
   private static String subscription(String id) {

@@ -80,6 +80,7 @@ public final class LiveVerticle extends VerticleBase {
 
   private final String pgUri;
   private final CriteriaParser parser;
+  private final int maxCriteriaLength;
   private final int maxHeld;
   private final int maxCatchUp;
   private final Map<String, Live> lives = new HashMap<>();
@@ -100,7 +101,9 @@ public final class LiveVerticle extends VerticleBase {
 
   private final Metrics metrics;
 
-  public LiveVerticle(String pgUri, CriteriaParser parser, LiveConfig config, Metrics metrics) {
+  /** @param maxCriteriaLength the longest criteria a live subscription may have, in characters */
+  public LiveVerticle(String pgUri, CriteriaParser parser, int maxCriteriaLength, LiveConfig config, Metrics metrics) {
+    this.maxCriteriaLength = maxCriteriaLength;
     this.pgUri = pgUri;
     this.metrics = metrics;
     this.parser = parser;
@@ -159,6 +162,10 @@ public final class LiveVerticle extends VerticleBase {
       Object from = body.getValue("from");
       if (from != null && !(from instanceof Number n && n.longValue() >= 0 && n.doubleValue() == n.longValue())) {
         throw new IllegalArgumentException("from must be a versionId (a whole number, 0 or more), not " + from);
+      }
+      if (body.getValue("criteria") instanceof String text && text.length() > maxCriteriaLength) {
+        throw new IllegalArgumentException("criteria is " + text.length() + " characters; at most " + maxCriteriaLength
+            + " are taken (subscriptions.maxCriteriaLength)");
       }
       criteria = parser.parse(expression(type, body.getValue("criteria")));
       if (body.getValue("scope") instanceof String scope && !scope.isEmpty()) {

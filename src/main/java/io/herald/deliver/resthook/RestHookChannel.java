@@ -92,8 +92,7 @@ public final class RestHookChannel implements Channel {
 
   /**
    * Sends one request to {@code url}'s checked address ({@link Endpoints}), signed ({@link Signatures}); a 2xx
-   * acknowledges, anything else fails naming {@code what} was sent. A subscription whose secret is not written yet
-   * (its writer's request is still under way) is not sent to unsigned: the attempt fails and is tried again.
+   * acknowledges, anything else fails naming {@code what} was sent. Never sent unsigned.
    */
   private Future<Void> exchange(String subscription, RequestOptions options, String url, Buffer body, String what) {
     return secrets.of(subscription).compose(secret -> secret == null

@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * The secrets rest-hook requests are signed with, one per subscription, in PostgreSQL: made when a subscription is
  * written (shown that once), replaced on request, read by the deliverer and kept until one is replaced on any node
- * ({@link Addresses#WEBHOOK_SECRET_CHANGED}). Confined to the deliverer's event loop.
+ * ({@link Addresses#WEBHOOK_SECRET_CHANGED}). A subscription that has none (written into the database directly, or
+ * before its requests were signed) is given one at its first delivery, which {@code $rotate-secret} replaces with one
+ * its owner is shown: its deliveries go on meanwhile. Confined to the deliverer's event loop.
  */
 public final class WebhookSecrets {
 
@@ -24,7 +26,9 @@ public final class WebhookSecrets {
       + " ON CONFLICT (subscription_id) DO NOTHING RETURNING secret";
   static final String ROTATE = "INSERT INTO webhook_secret (subscription_id, secret) VALUES ($1, $2)"
       + " ON CONFLICT (subscription_id) DO UPDATE SET secret = excluded.secret, created_at = now() RETURNING secret";
-  static final String READ = "SELECT secret FROM webhook_secret WHERE subscription_id = $1";
+  /** The secret of $1, made ($2) when it has none: one statement, whoever makes it first. */
+  static final String READ_OR_MAKE = "INSERT INTO webhook_secret (subscription_id, secret) VALUES ($1, $2)"
+      + " ON CONFLICT (subscription_id) DO UPDATE SET secret = webhook_secret.secret RETURNING secret";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -72,14 +76,14 @@ public final class WebhookSecrets {
     });
   }
 
-  /** The secret of {@code subscription}; null while it has none. */
+  /** The secret of {@code subscription} (made now when it has none). */
   public Future<String> of(String subscription) {
     String secret = known.get(subscription);
     if (secret != null) {
       return Future.succeededFuture(secret);
     }
     long before = changes;
-    return pool.preparedQuery(READ).execute(Tuple.of(subscription)).map(rows -> {
+    return pool.preparedQuery(READ_OR_MAKE).execute(Tuple.of(subscription, Signatures.secret())).map(rows -> {
       String read = rows.size() == 0 ? null : rows.iterator().next().getString("secret");
       if (read != null && changes == before) {
         known.put(subscription, read);
