@@ -137,9 +137,14 @@ class LimitsIT {
       assertEquals("err", refused.getString("type"), refused.encode());
       assertEquals(Failures.FORBIDDEN, refused.getInteger("failureCode"));
       assertTrue(refused.getString("message").contains("socketsPerClient"), refused.encode());
-      first.close();
-      Await.until(() -> "rec".equals(second.request(Addresses.LIVE_SUBSCRIBE, patients, headers).getString("type")));
       second.close();
+      first.close();
+      Await.until(() -> {   // once the close is counted, another socket of it is taken
+        BridgeSocket third = new BridgeSocket(browser, "127.0.0.1", node.herald.port());
+        boolean taken = "rec".equals(third.request(Addresses.LIVE_SUBSCRIBE, patients, headers).getString("type"));
+        third.close();
+        return taken;
+      });
     } finally {
       browser.close().await();
     }
