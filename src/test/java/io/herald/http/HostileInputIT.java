@@ -333,8 +333,12 @@ class HostileInputIT {
         .put("identifier", new JsonArray().add(new JsonObject().put("value", longValue)))
         .put("meta", new JsonObject().put("tag", new JsonArray().add(new JsonObject().put("code", longValue)))
             .put("profile", new JsonArray().add("http://x/" + longValue))).encode())).status());
+    assertEquals(400, check("criteria past subscriptions.maxCriteriaLength", "PUT", "/fhir/Subscription/long", JSON,
+        utf8(new JsonObject().put("resourceType", "Subscription").put("id", "long").put("status", "active")
+            .put("reason", longValue).put("criteria", "Patient?family=" + longValue)
+            .put("channel", new JsonObject().put("type", "poll")).encode())).status());
     check("long-valued subscription", "PUT", "/fhir/Subscription/long", JSON, utf8(new JsonObject().put("resourceType", "Subscription")
-        .put("id", "long").put("status", "active").put("reason", longValue).put("criteria", "Patient?family=" + longValue)
+        .put("id", "long").put("status", "active").put("reason", longValue).put("criteria", "Patient?family=" + "v".repeat(2000))
         .put("channel", new JsonObject().put("type", "poll")).encode()));
     for (String path : new String[] {"/fhir/_history?_count=1000", "/fhir/Patient/_history?_count=1000", "/fhir/Patient/deep/_history",
         "/fhir/Patient?_count=1000", "/fhir/Patient?_id=deep,long", "/fhir/Patient?family=" + longValue,
