@@ -55,14 +55,15 @@ final class HistoryHandler {
   }
 
   /**
-   * The versions within what a restricted caller may read; a deletion, which shows no content to hold against its
-   * restriction, is left out. Paging goes on from the last version read, shown or not.
+   * The versions within what a restricted caller may read: a deletion by what it deleted. Paging goes on from the last
+   * version read, shown or not.
    */
   private static JsonArray within(Criteria readable, JsonArray rows) {
     JsonArray kept = new JsonArray();
     for (int i = 0; i < rows.size(); i++) {
       JsonObject row = rows.getJsonObject(i);
-      if (Restrictions.within(readable, row.getJsonObject("resource"))) {
+      JsonObject content = row.getJsonObject("resource") != null ? row.getJsonObject("resource") : row.getJsonObject("deleted");
+      if (Restrictions.within(readable, content)) {
         kept.add(row);
       }
     }

@@ -27,8 +27,11 @@ final class SqlQueries {
    * History rows, newest first, up to the snapshot horizon: a version still committing later
    * with a smaller number than one already listed would otherwise be skipped by the next page.
    */
+  /** A history row, and for a delete the content it deleted (the version before it), for a caller held to criteria. */
   private static final String HISTORY_COLUMNS =
-      "SELECT version_id, type, id, interaction, last_updated, content FROM resource_history"
+      "SELECT version_id, type, id, interaction, last_updated, content, CASE WHEN content IS NULL THEN"
+          + " (SELECT p.content FROM resource_history p WHERE p.type = h.type AND p.id = h.id AND p.version_id < h.version_id"
+          + " ORDER BY p.version_id DESC LIMIT 1) END AS deleted FROM resource_history h"
           + " WHERE version_id <= (" + SNAPSHOT + ") AND ";
 
   /** $1 before (exclusive), $2 since, $3 limit. */

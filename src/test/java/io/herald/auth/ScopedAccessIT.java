@@ -174,6 +174,21 @@ class ScopedAccessIT {
   }
 
   @Test
+  void aDeletionIsShownToTheClientThatCouldSeeWhatItDeleted() {
+    for (String id : new String[] {"p1", "p2"}) {
+      assertEquals(201, bearer.send(bearer.fhir("PUT", "/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id
+          + "\"}"), admin).status);
+      assertEquals(200, bearer.send(bearer.fhir("DELETE", "/Patient/" + id, null), admin).status);
+    }
+    JsonArray mine = bearer.get("/Patient/p1/_history", patient).json().getJsonArray("entry");
+    assertEquals(2, mine.size(), mine.encode());
+    assertEquals("DELETE", mine.getJsonObject(0).getJsonObject("request").getString("method"), "its deletion, newest first");
+    assertEquals(404, bearer.get("/Patient/p2/_history", patient).status, "another patient's, deleted or not");
+    String all = entries(bearer.get("/Patient/_history", patient));
+    assertTrue(all.contains("Patient/p1") && !all.contains("Patient/p2"), all);
+  }
+
+  @Test
   void everySubscriptionFamilyHearsOnlyWhatItsOwnerMayRead() throws Exception {
     for (Object[] client : new Object[][] {{"vitals", vitals, VITALS}, {"patient", patient, PATIENT_1}}) {
       String name = (String) client[0];
