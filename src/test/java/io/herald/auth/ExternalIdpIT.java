@@ -22,11 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Tokens of an external identity provider (as Keycloak issues them): verified against the keys its JWKS URL serves
  * and its issuer, their SMART scopes granted and their other scopes ({@code openid}, {@code profile}) left out; tokens
- * of another issuer or signed by another key refused; Herald's own tokens still taken.
+ * of another issuer, another audience, without an expiry or signed by another key refused; Herald's own tokens still
+ * taken.
  */
 class ExternalIdpIT {
 
   private static final String ISSUER = "http://idp.example/realms/health";
+  private static final String AUDIENCE = "herald-api";
   private static final String ADMIN_SECRET = "admin-secret-for-the-tests";
 
   private static Vertx idp;
@@ -47,7 +49,8 @@ class ExternalIdpIT {
         .end(new JsonObject().put("keys", new JsonArray().add(published)).encode())).listen(0, "127.0.0.1").await();
     node = HeraldNode.start(TestDatabase.freshDatabase(), new JsonObject().put("auth", new JsonObject().put("enabled", true)
         .put("adminSecret", ADMIN_SECRET).put("issuer", ISSUER)
-        .put("jwksUri", "http://127.0.0.1:" + jwks.actualPort() + "/realms/health/protocol/openid-connect/certs")));
+        .put("jwksUri", "http://127.0.0.1:" + jwks.actualPort() + "/realms/health/protocol/openid-connect/certs")
+        .put("audience", AUDIENCE)));
     bearer = new Bearer(node);
   }
 
@@ -58,10 +61,15 @@ class ExternalIdpIT {
   }
 
   private static String token(JWTAuth by, String issuer, String scope) {
+    return token(by, issuer, scope, AUDIENCE, 60);
+  }
+
+  /** @param seconds how long it lives; 0: no exp at all */
+  private static String token(JWTAuth by, String issuer, String scope, String audience, int seconds) {
+    JWTOptions options = new JWTOptions().setAlgorithm("ES256").setIssuer(issuer).addAudience(audience)
+        .setHeader(new JsonObject().put("kid", "k1"));
     return by.generateToken(new JsonObject().put("azp", "ward-app").put("sub", "service-account-ward-app")
-            .put("scope", scope),
-        new JWTOptions().setAlgorithm("ES256").setIssuer(issuer).setExpiresInSeconds(60)
-            .setHeader(new JsonObject().put("kid", "k1")));
+        .put("scope", scope), seconds == 0 ? options.setNoTimestamp(true) : options.setExpiresInSeconds(seconds));
   }
 
   @Test
@@ -80,7 +88,8 @@ class ExternalIdpIT {
   @Test
   void anotherIssuerOrAnotherKeyIsRefusedAndHeraldsOwnTokensStillWork() {
     for (String bad : new String[] {token(signer, "http://elsewhere.example", "system/*.rs"),
-        token(stranger, ISSUER, "system/*.rs"), token(signer, "herald", "system/*.rs")}) {
+        token(stranger, ISSUER, "system/*.rs"), token(signer, "herald", "system/*.rs"),
+        token(signer, ISSUER, "system/*.rs", "another-api", 60), token(signer, ISSUER, "system/*.rs", AUDIENCE, 0)}) {
       assertEquals(401, bearer.get("/Observation", bad).status, Arrays.toString(bad.split("\\.")));
     }
     assertEquals(200, bearer.get("/Observation", bearer.token("admin", ADMIN_SECRET, null)).status);
