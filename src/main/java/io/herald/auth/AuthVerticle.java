@@ -17,8 +17,6 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +33,7 @@ import java.util.logging.Logger;
 public final class AuthVerticle extends VerticleBase {
 
   /** The {@code iss} of Herald's tokens. */
-  public static final String ISSUER = AuthConfig.ISSUER;
+  private static final String ISSUER = AuthConfig.ISSUER;
 
   private static final Logger LOG = Logger.getLogger(AuthVerticle.class.getName());
   private static final long REVOKED_MS = 2000;
@@ -138,16 +136,10 @@ public final class AuthVerticle extends VerticleBase {
    */
   private Future<Map.Entry<String, Scopes>> asserted(String assertion, String audience) {
     Refusal refused = new Refusal(Failures.UNAUTHENTICATED, "The client assertion is not valid");
-    JsonObject unverified;
-    try {
-      String[] parts = assertion.split("\\.", -1);
-      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
-      if (parts.length != 3 || parts[2].isEmpty() || !SIGNED_WITH.contains(header.getString("alg"))) {
-        return Future.failedFuture(refused);   // signed, with one of the keys' algorithms: never "none"
-      }
-      unverified = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(refused);
+    JsonObject header = CompactJwt.strict(assertion) ? CompactJwt.part(assertion, 0) : null;
+    JsonObject unverified = header == null ? null : CompactJwt.part(assertion, 1);
+    if (unverified == null || !SIGNED_WITH.contains(header.getString("alg"))) {
+      return Future.failedFuture(refused);   // signed, with one of the keys' algorithms: never "none"
     }
     String id = unverified.getValue("iss") instanceof String iss ? iss : null;
     return clients.keyed(id).compose(keyed -> JWTAuth.create(vertx, new JWTAuthOptions().setJwks(keyed.keys())
@@ -156,7 +148,7 @@ public final class AuthVerticle extends VerticleBase {
         .recover(e -> Future.failedFuture(new Refusal(Failures.UNAUTHENTICATED, "The client assertion is not valid: "
             + e.getMessage())))
         .compose(user -> {
-          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          JsonObject claims = CompactJwt.claims(user);
           long now = System.currentTimeMillis() / 1000;
           if (!id.equals(claims.getString("sub")) || !(claims.getValue("exp") instanceof Number exp)
               || exp.longValue() > now + ASSERTION_SECONDS || !(claims.getValue("jti") instanceof String jti) || jti.isEmpty()) {

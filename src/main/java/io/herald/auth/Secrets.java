@@ -6,8 +6,11 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
-/** Client secrets: made up at random, kept only as PBKDF2 hashes (vertx-auth's), checked against them. Slow on purpose. */
-final class Secrets {
+/**
+ * Secrets, made up at random: a client's, kept only as a PBKDF2 hash (vertx-auth's) and checked against it (slow on
+ * purpose), and a webhook's signing secret.
+ */
+public final class Secrets {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HashingStrategy HASHING = HashingStrategy.load();
@@ -16,7 +19,7 @@ final class Secrets {
   }
 
   /** A new secret: 32 random bytes, base64url. */
-  static String make() {
+  public static String make() {
     return random(32);
   }
 

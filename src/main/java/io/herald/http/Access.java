@@ -2,6 +2,7 @@ package io.herald.http;
 
 import io.herald.auth.AuthConfig;
 import io.herald.auth.Caller;
+import io.herald.auth.CompactJwt;
 import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
 import io.vertx.core.Future;
@@ -20,9 +21,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +49,6 @@ final class Access implements Handler<RoutingContext> {
   /** What an identity provider's tokens may be signed with: its public keys' algorithms, never "none" nor a shared secret. */
   private static final Set<String> EXTERNAL_ALGORITHMS = Set.of("ES256", "ES384", "ES512", "RS256", "RS384", "RS512",
       "PS256", "PS384", "PS512");
-  private static final Base64.Encoder URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final long JWKS_REFRESH_MS = 10 * 60_000;
 
   private final Vertx vertx;
@@ -175,17 +173,17 @@ final class Access implements Handler<RoutingContext> {
 
   /** A token's signature, issuer and times checked, and its claims read (the revocation is looked at by the caller). */
   private Future<Caller> check(String token) {
-    if (!compact(token)) {
+    if (!CompactJwt.strict(token)) {
       return Future.failedFuture("it is not a JSON Web Token (three base64url parts, each as its bytes encode)");
     }
-    JsonObject header = part(token, 0);
+    JsonObject header = CompactJwt.part(token, 0);
     String alg = header == null ? null : header.getString("alg");
     if (external != null && config.issuer().equals(issuer(token))) {
       if (!EXTERNAL_ALGORITHMS.contains(alg)) {
         return Future.failedFuture("its algorithm is " + alg + ", not one of " + EXTERNAL_ALGORITHMS);
       }
       return external.authenticate(new TokenCredentials(token)).map(user -> {
-        JsonObject claims = token(user);
+        JsonObject claims = CompactJwt.claims(user);
         if (!(claims.getValue("exp") instanceof Number)) {
           throw new IllegalArgumentException("the token has no exp: it would never expire");
         }
@@ -209,59 +207,20 @@ final class Access implements Handler<RoutingContext> {
       if (client == null) {
         return Future.failedFuture("the token names no client (sub)");
       }
-      Object exp = token(user).getValue("exp");
+      Object exp = CompactJwt.claims(user).getValue("exp");
       return Future.succeededFuture(new Caller(client, Scopes.parse(claim(user, "scope"), claim(user, "patient")),
           exp instanceof Number n ? n.longValue() : Long.MAX_VALUE));
     });
   }
 
-  /**
-   * Whether {@code token} is in JWS compact form with each part exactly as its bytes encode: a base64url decoder
-   * ignores the stray bits of a character appended to the signature, so without this, a token with junk after it
-   * would verify as the token it was.
-   */
-  private static boolean compact(String token) {
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 3) {
-      return false;
-    }
-    for (String part : parts) {
-      try {
-        if (part.isEmpty() || !URL_ENCODER.encodeToString(Base64.getUrlDecoder().decode(part)).equals(part)) {
-          return false;
-        }
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The issuer a token says it has, unverified (to choose what to verify it with); null when it cannot be read. */
   private static String issuer(String token) {
-    JsonObject claims = part(token, 1);
+    JsonObject claims = CompactJwt.part(token, 1);
     return claims == null ? null : claims.getString("iss");
   }
 
-  /** Part {@code index} of a compact token (0 its header, 1 its claims), unverified; null when it cannot be read. */
-  private static JsonObject part(String token, int index) {
-    String[] parts = token.split("\\.");
-    try {
-      return parts.length <= index ? null
-          : new JsonObject(new String(Base64.getUrlDecoder().decode(parts[index]), StandardCharsets.UTF_8));
-    } catch (RuntimeException unreadable) {
-      return null;
-    }
-  }
-
   private static String claim(User user, String name) {
-    return token(user).getString(name);
-  }
-
-  /** The token's claims. */
-  private static JsonObject token(User user) {
-    JsonObject token = user.attributes().getJsonObject("accessToken");
-    return token != null ? token : user.principal();
+    return CompactJwt.claims(user).getString(name);
   }
 
   private void decide(RoutingContext ctx, Permissions.Need need, Future<Caller> verified) {

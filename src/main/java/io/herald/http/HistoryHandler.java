@@ -62,7 +62,7 @@ final class HistoryHandler {
     JsonArray kept = new JsonArray();
     for (int i = 0; i < rows.size(); i++) {
       JsonObject row = rows.getJsonObject(i);
-      JsonObject content = row.getJsonObject("resource") != null ? row.getJsonObject("resource") : row.getJsonObject("deleted");
+      JsonObject content = row.getJsonObject("resource") != null ? row.getJsonObject("resource") : row.getJsonObject("deletedContent");
       if (Restrictions.within(readable, content)) {
         kept.add(row);
       }

@@ -47,7 +47,6 @@ public final class HttpVerticle extends VerticleBase {
   private final SubscriptionsConfig topicConfig;
   private final Endpoints endpoints;
   private final Metrics metrics;
-  private final boolean authenticate;
   private final AuthConfig auth;
   private final ClientSockets clientSockets;
   private HttpServer server;
@@ -61,7 +60,6 @@ public final class HttpVerticle extends VerticleBase {
     this.clientSockets = clientSockets;
     this.endpoints = endpoints;
     this.metrics = metrics;
-    this.authenticate = auth.enabled();
     this.config = config;
     this.registry = registry;
     this.subscriptions = subscriptions;
@@ -88,14 +86,14 @@ public final class HttpVerticle extends VerticleBase {
     MessageConsumer<JsonObject> notified = vertx.eventBus().consumer(Addresses.SUBSCRIPTION_NUMBERED,
         message -> message.body().getJsonArray("subscriptions").forEach(id -> waiters.notified((String) id)));
     MetadataHandler metadata = new MetadataHandler(store, CapabilityStatements.of(Herald.VERSION,
-        OffsetDateTime.now(ZoneOffset.UTC).toString(), registry), authenticate);
+        OffsetDateTime.now(ZoneOffset.UTC).toString(), registry), auth.enabled());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
     HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerTimeoutSeconds() * 1000L,
         config.keepAliveSeconds() * 1000L);
 
     Router router = Router.router(vertx);
     Access access = new Access(vertx, auth);
-    if (authenticate) {   // off, nothing here: no tokens, and no one may make clients that would count once it is on
+    if (auth.enabled()) {   // off, nothing here: no tokens, and no one may make clients that would count once it is on
       router.route().handler(access);   // first: every request's token and scopes (Permissions says which are open)
       Owners owners = new Owners(store);   // then: a client's subscriptions are its own
       router.route("/fhir/Subscription/:id").handler(owners::check);
@@ -111,7 +109,7 @@ public final class HttpVerticle extends VerticleBase {
       only(router, "/auth/clients/:id", "DELETE");
     }
     bridge = new EventBusBridge(vertx, config.socketQueueBytes(), config.subscriptionsPerSocket(),
-        authenticate ? access::verify : null, authenticate ? clientSockets : null);
+        auth.enabled() ? access::verify : null, auth.enabled() ? clientSockets : null);
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()))   // xhr transports
         .subRouter(bridge.router());
     get(router, "/metrics").handler(metrics.scrape());
@@ -190,7 +188,7 @@ public final class HttpVerticle extends VerticleBase {
           }
           router.handle(request);
         }));
-    return Future.join(notified.completion(), authenticate ? access.start() : Future.succeededFuture(), bridge.start())
+    return Future.join(notified.completion(), auth.enabled() ? access.start() : Future.succeededFuture(), bridge.start())
         .compose(ready -> server.listen());
   }
 

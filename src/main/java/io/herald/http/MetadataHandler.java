@@ -1,6 +1,6 @@
 package io.herald.http;
 
-import io.herald.auth.AuthVerticle;
+import io.herald.auth.AuthConfig;
 import io.herald.auth.Scopes;
 import io.herald.bus.Addresses;
 import io.herald.fhir.Backport;
@@ -31,7 +31,7 @@ final class MetadataHandler {
 
   void smartConfiguration(RoutingContext ctx) {
     String base = Responses.base(ctx);
-    Responses.json(ctx, 200, new JsonObject().put("issuer", AuthVerticle.ISSUER).put("token_endpoint", base + "/auth/token")
+    Responses.json(ctx, 200, new JsonObject().put("issuer", AuthConfig.ISSUER).put("token_endpoint", base + "/auth/token")
         .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic").add("client_secret_post")
             .add("private_key_jwt"))
         .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray().add("ES256").add("ES384").add("RS256")

@@ -135,7 +135,7 @@ final class ResourceStore {
             .put("type", row.getString("type")).put("id", row.getString("id"))
             .put("interaction", row.getString("interaction"))
             .put("lastUpdated", format(row.getOffsetDateTime("last_updated")))
-            .put("resource", row.getJsonObject("content")).put("deleted", row.getJsonObject("deleted")));
+            .put("resource", row.getJsonObject("content")).put("deletedContent", row.getJsonObject("deleted_content")));
       }
       return new JsonObject().put("entries", entries).put("more", found.size() > count);
     });

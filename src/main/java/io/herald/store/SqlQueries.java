@@ -27,12 +27,14 @@ final class SqlQueries {
    * History rows, newest first, up to the snapshot horizon: a version still committing later
    * with a smaller number than one already listed would otherwise be skipped by the next page.
    */
-  /** A history row, and for a delete the content it deleted (the version before it), for a caller held to criteria. */
+  /** The content of history row {@code h}'s version before it: what a delete deleted. */
+  private static final String PREVIOUS = "(SELECT p.content FROM resource_history p"
+      + " WHERE p.type = h.type AND p.id = h.id AND p.version_id < h.version_id ORDER BY p.version_id DESC LIMIT 1)";
+
+  /** A history row, and for a delete the content it deleted, for a caller held to criteria. */
   private static final String HISTORY_COLUMNS =
-      "SELECT version_id, type, id, interaction, last_updated, content, CASE WHEN content IS NULL THEN"
-          + " (SELECT p.content FROM resource_history p WHERE p.type = h.type AND p.id = h.id AND p.version_id < h.version_id"
-          + " ORDER BY p.version_id DESC LIMIT 1) END AS deleted FROM resource_history h"
-          + " WHERE version_id <= (" + SNAPSHOT + ") AND ";
+      "SELECT version_id, type, id, interaction, last_updated, content, CASE WHEN content IS NULL THEN " + PREVIOUS
+          + " END AS deleted_content FROM resource_history h WHERE version_id <= (" + SNAPSHOT + ") AND ";
 
   /** $1 before (exclusive), $2 since, $3 limit. */
   static final String HISTORY_SYSTEM = HISTORY_COLUMNS
@@ -49,8 +51,7 @@ final class SqlQueries {
    * A change's content: the version its history row holds; for a delete (whose history row holds none), the version
    * before it. The look-up runs only for a delete.
    */
-  private static final String CONTENT = "coalesce(h.content, (SELECT p.content FROM resource_history p"
-      + " WHERE p.type = h.type AND p.id = h.id AND p.version_id < h.version_id ORDER BY p.version_id DESC LIMIT 1))";
+  private static final String CONTENT = "coalesce(h.content, " + PREVIOUS + ")";
 
   /**
    * The change feed after $1, at most $2 rows, each read from its history row (a change row holds only its versionId

@@ -6,8 +6,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 
 /**
@@ -22,7 +20,6 @@ public final class Signatures {
 
   public static final String HEADER = "X-Herald-Signature";
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** One Mac a thread, keyed again for each signature: looking the algorithm up costs more than signing. */
   private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
     try {
@@ -33,13 +30,6 @@ public final class Signatures {
   });
 
   private Signatures() {
-  }
-
-  /** A new secret: 32 random bytes, base64url (43 characters). */
-  public static String secret() {
-    byte[] b = new byte[32];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   /** The header's value for {@code method} {@code target} with {@code body} (null: none) sent at {@code unixSeconds}. */

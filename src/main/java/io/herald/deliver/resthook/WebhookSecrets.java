@@ -1,5 +1,6 @@
 package io.herald.deliver.resthook;
 
+import io.herald.auth.Secrets;
 import io.herald.bus.Addresses;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -66,7 +67,7 @@ public final class WebhookSecrets {
 
   /** A new secret for {@code subscription} ({@code MAKE}: only when it has none); the secret written, or null. */
   private Future<String> write(String sql, String subscription) {
-    return pool.preparedQuery(sql).execute(Tuple.of(subscription, Signatures.secret())).map(rows -> {
+    return pool.preparedQuery(sql).execute(Tuple.of(subscription, Secrets.make())).map(rows -> {
       String secret = rows.size() == 0 ? null : rows.iterator().next().getString("secret");
       if (secret != null) {
         forget(subscription);
@@ -83,7 +84,7 @@ public final class WebhookSecrets {
       return Future.succeededFuture(secret);
     }
     long before = changes;
-    return pool.preparedQuery(READ_OR_MAKE).execute(Tuple.of(subscription, Signatures.secret())).map(rows -> {
+    return pool.preparedQuery(READ_OR_MAKE).execute(Tuple.of(subscription, Secrets.make())).map(rows -> {
       String read = rows.size() == 0 ? null : rows.iterator().next().getString("secret");
       if (read != null && changes == before) {
         known.put(subscription, read);
